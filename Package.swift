@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "funasr-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "funasr-gateway", targets: ["funasr-gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(
+            name: "MicroHTTPServer",
+            dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "ServerSentEvents"),
+        .target(
+            name: "DashScope",
+            dependencies: [
+                "ServerSentEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "DashScopeSimulator",
+            dependencies: ["MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "MicroHTTPServer", "DashScope", "ServerSentEvents",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ]
+        ),
+        .executableTarget(
+            name: "funasr-gateway",
+            dependencies: [
+                "Gateway", "DashScopeSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ServerSentEventsTests", dependencies: ["ServerSentEvents"]),
+        .testTarget(
+            name: "MicroHTTPServerTests",
+            dependencies: [
+                "MicroHTTPServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "MicroHTTPServer"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "DashScope", "DashScopeSimulator", "MicroHTTPServer", "ServerSentEvents"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,216 @@
+// The only file that touches libmicrohttpd, raw pointers or Unmanaged. Everything above it
+// (MicroHTTPServer, StreamBuffer, RequestContext) is safe Swift.
+import CMicroHTTPD
+import Glibc
+
+/// A libmicrohttpd pointer carried across threads; libmicrohttpd itself serialises access.
+struct MHDPointer: @unchecked Sendable {
+    let raw: OpaquePointer
+}
+
+/// The running libmicrohttpd daemon and the C callbacks that drive `ServerCore`.
+final class MHDDaemon: Sendable {
+    private let daemon: MHDPointer
+    private let core: Unmanaged<ServerCore>
+    /// The port actually bound.
+    let port: Int
+
+    /// Starts the daemon; throws when binding fails.
+    init(configuration: ServerConfiguration, core: ServerCore) throws {
+        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
+        var storage = sockaddr_storage()
+        let isIPv6 = try Self.fillAddress(&storage, host: configuration.host, port: configuration.port)
+        let retained = Unmanaged.passRetained(core)
+        let started: OpaquePointer? = withUnsafeMutablePointer(to: &storage) { addressPointer in
+            var options: [MHD_OptionItem] = [
+                MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threads), ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_LIMIT, value: max(8, configuration.connectionLimit), ptr_value: nil),
+                MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: max(1, configuration.idleTimeoutSeconds), ptr_value: nil),
+                MHD_OptionItem(option: .LISTEN_BACKLOG_SIZE, value: 1024, ptr_value: nil),
+                MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(addressPointer)),
+                MHD_OptionItem(option: .END, value: 0, ptr_value: nil),
+            ]
+            let allFlags = flags | (isIPv6 ? MHD_USE_IPv6.rawValue : 0)
+            return options.withUnsafeMutableBufferPointer { buffer in
+                funasr_mhd_start_daemon(
+                    allFlags, UInt16(configuration.port), accessHandler, retained.toOpaque(),
+                    requestCompleted, retained.toOpaque(), buffer.baseAddress)
+            }
+        }
+        guard let started else {
+            retained.release()
+            throw ServerStartError(
+                description: "cannot listen on \(configuration.host):\(configuration.port) (address in use, or not an address of this machine)")
+        }
+        self.daemon = MHDPointer(raw: started)
+        self.core = retained
+        self.port = Int(funasr_mhd_bound_port(started))
+    }
+
+    /// Stops accepting new connections; open ones go on.
+    func quiesce() -> Int32 {
+        MHD_quiesce_daemon(daemon.raw)
+    }
+
+    /// Stops the daemon. Call only when no connection is suspended.
+    func stop(listenSocket: Int32) {
+        MHD_stop_daemon(daemon.raw)
+        if listenSocket >= 0 { close(listenSocket) }
+        core.release()
+    }
+
+    private static func fillAddress(_ storage: inout sockaddr_storage, host: String, port: Int) throws -> Bool {
+        let literal = host == "localhost" ? "127.0.0.1" : host
+        var v4 = in_addr()
+        if inet_pton(AF_INET, literal, &v4) == 1 {
+            withUnsafeMutableBytes(of: &storage) { raw in
+                let address = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
+                address.pointee.sin_family = sa_family_t(AF_INET)
+                address.pointee.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.pointee.sin_addr = v4
+            }
+            return false
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, literal, &v6) == 1 {
+            withUnsafeMutableBytes(of: &storage) { raw in
+                let address = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
+                address.pointee.sin6_family = sa_family_t(AF_INET6)
+                address.pointee.sin6_port = in_port_t(UInt16(port).bigEndian)
+                address.pointee.sin6_addr = v6
+            }
+            return true
+        }
+        throw ServerStartError(description: "listen address '\(host)' is not an IPv4 or IPv6 literal")
+    }
+}
+
+/// The connection actions `RequestContext` and `StreamBuffer` need, bound to one connection.
+struct MHDConnection: Sendable {
+    let pointer: MHDPointer
+
+    /// Parks the connection: libmicrohttpd stops calling back until `resume`.
+    func suspend() { MHD_suspend_connection(pointer.raw) }
+    /// Wakes a parked connection; safe from any thread.
+    func resume() { MHD_resume_connection(pointer.raw) }
+
+    /// True when the client closed its side (checked only while suspended).
+    func clientHungUp(fd: Int32) -> Bool {
+        guard fd >= 0 else { return false }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN) | 0x2000, revents: 0)
+        let ready = poll(&entry, 1, 0)
+        guard ready > 0 else { return false }
+        let hangUpMask = Int16(POLLHUP) | Int16(POLLERR) | 0x2000
+        return entry.revents & hangUpMask != 0
+    }
+}
+
+// MARK: - C callbacks (non-capturing; context through Unmanaged)
+
+private let accessHandler: MHD_AccessHandlerCallback = {
+    cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+    guard let cls, let connection, let conCls, let uploadDataSize else { return MHD_Result.NO }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    let handle = MHDConnection(pointer: MHDPointer(raw: connection))
+
+    guard let existing = conCls.pointee else {
+        let head = HTTPRequestHead(
+            method: method.map { String(cString: $0) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: collectValues(connection, kind: .GET_ARGUMENT_KIND),
+            headers: HTTPHeaders(collectValues(connection, kind: .HEADER_KIND)))
+        let context = core.begin(head: head, connection: handle, fd: funasr_mhd_connection_fd(connection))
+        conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        if let early = context.earlyRejection() {
+            return queue(early, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+        }
+        return MHD_Result.YES
+    }
+    let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+    if uploadDataSize.pointee > 0 {
+        if let uploadData {
+            let bytes = UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee)
+            context.appendBody(bytes)
+        }
+        uploadDataSize.pointee = 0
+        return MHD_Result.YES
+    }
+    switch context.finalCall() {
+    case .wait:
+        return MHD_Result.YES
+    case .respond(let response):
+        return queue(response, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+    }
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+    guard let conCls, let existing = conCls.pointee else { return }
+    conCls.pointee = nil
+    Unmanaged<RequestContext>.fromOpaque(existing).takeRetainedValue().connectionClosed()
+}
+
+private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+    final class Box { var pairs: [(name: String, value: String)] = [] }
+    let box = Box()
+    let unmanaged = Unmanaged.passUnretained(box)
+    _ = MHD_get_connection_values(connection, kind, { boxPointer, _, key, value in
+        guard let boxPointer, let key else { return MHD_Result.YES }
+        let box = Unmanaged<Box>.fromOpaque(boxPointer).takeUnretainedValue()
+        box.pairs.append((name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
+        return MHD_Result.YES
+    }, unmanaged.toOpaque())
+    return box.pairs
+}
+
+/// Queues a response on the connection; a stream starts its producer once queued.
+private func queue(_ response: HTTPResponse, on connection: MHDConnection, context: RequestContext) -> Bool {
+    let created: OpaquePointer?
+    var streamBuffer: StreamBuffer?
+    switch response.body {
+    case .bytes(let bytes):
+        created = bytes.withUnsafeBytes { raw in
+            MHD_create_response_from_buffer(
+                raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
+        }
+    case .stream:
+        let buffer = context.makeStreamBuffer()
+        streamBuffer = buffer
+        created = MHD_create_response_from_callback(
+            UInt64.max, 1024, contentReader, Unmanaged.passRetained(buffer).toOpaque(), releaseStreamBuffer)
+    }
+    guard let created else { return false }
+    for field in response.headers {
+        _ = MHD_add_response_header(created, field.name, field.value)
+    }
+    let queued = MHD_queue_response(connection.pointer.raw, UInt32(response.status), created) == MHD_Result.YES
+    MHD_destroy_response(created)
+    if queued, let streamBuffer, case .stream(let producer) = response.body {
+        context.startStream(producer, buffer: streamBuffer)
+    }
+    return queued
+}
+
+private let contentReader: MHD_ContentReaderCallback = { cls, _, destination, max in
+    guard let cls, let destination else { return MHD_CONTENT_READER_END_WITH_ERROR }
+    let buffer = Unmanaged<StreamBuffer>.fromOpaque(cls).takeUnretainedValue()
+    switch buffer.read(max: max) {
+    case .bytes(let bytes):
+        bytes.withUnsafeBytes { raw in
+            UnsafeMutableRawPointer(destination).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+        }
+        return bytes.count
+    case .suspend:
+        return 0
+    case .endOfStream:
+        return MHD_CONTENT_READER_END_OF_STREAM
+    case .abort:
+        return MHD_CONTENT_READER_END_WITH_ERROR
+    }
+}
+
+private let releaseStreamBuffer: MHD_ContentReaderFreeCallback = { cls in
+    guard let cls else { return }
+    Unmanaged<StreamBuffer>.fromOpaque(cls).release()
+}

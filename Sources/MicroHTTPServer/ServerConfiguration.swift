@@ -1,0 +1,38 @@
+/// How the HTTP server listens and bounds its connections.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind: an IPv4 or IPv6 literal, or `localhost`.
+    public var host: String
+    /// The port to bind; 0 picks a free one (read it back from `MicroHTTPServer.port`).
+    public var port: Int
+    /// Worker threads in libmicrohttpd's epoll pool.
+    public var threads: Int
+    /// The most connections open at once; more are refused by the kernel backlog.
+    public var connectionLimit: Int
+    /// Seconds an idle (not suspended) connection may stay open.
+    public var idleTimeoutSeconds: Int
+    /// How often suspended connections are checked for a client that hung up.
+    public var hangUpCheckIntervalMilliseconds: Int
+
+    /// Creates a configuration.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        threads: Int = 2,
+        connectionLimit: Int = 4096,
+        idleTimeoutSeconds: Int = 60,
+        hangUpCheckIntervalMilliseconds: Int = 200
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.hangUpCheckIntervalMilliseconds = hangUpCheckIntervalMilliseconds
+    }
+}
+
+/// Why the server could not start.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    /// A human sentence naming the cause.
+    public let description: String
+}

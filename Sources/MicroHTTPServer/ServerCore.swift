@@ -1,0 +1,43 @@
+import Synchronization
+
+/// The server's shared state seen from the C callbacks: the handler and the requests in flight.
+final class ServerCore: Sendable {
+    let handler: any HTTPHandler
+    private let active = Mutex<[ObjectIdentifier: RequestContext]>([:])
+
+    init(handler: any HTTPHandler) {
+        self.handler = handler
+    }
+
+    /// Registers a new request.
+    func begin(head: HTTPRequestHead, connection: MHDConnection, fd: Int32) -> RequestContext {
+        let context = RequestContext(head: head, connection: connection, fd: fd, handler: handler) { [weak self] ended in
+            self?.end(ended)
+        }
+        active.withLock { $0[ObjectIdentifier(context)] = context }
+        return context
+    }
+
+    private func end(_ context: RequestContext) {
+        active.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(context)) }
+    }
+
+    /// Requests begun and not yet completed.
+    var activeCount: Int {
+        active.withLock { $0.count }
+    }
+
+    /// Checks every suspended request for a client that hung up.
+    func checkHangUps() {
+        for context in active.withLock({ Array($0.values) }) {
+            context.checkHangUp()
+        }
+    }
+
+    /// Cancels every request in flight (drain timeout passed).
+    func abortAll() {
+        for context in active.withLock({ Array($0.values) }) {
+            context.abort()
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Synchronization
+
+/// The bounded queue between a stream's producer task and libmicrohttpd's content reader.
+///
+/// Pure state plus two injected actions (suspending and resuming the connection), both run
+/// under the buffer's lock so a wake can never overtake the suspend it answers; the
+/// back-pressure and end-of-stream rules are testable without sockets.
+final class StreamBuffer: Sendable {
+    /// What the content reader should do next.
+    enum ReadOutcome: Equatable {
+        /// Send these bytes.
+        case bytes([UInt8])
+        /// Nothing queued yet: the reader suspends the connection and returns 0.
+        case suspend
+        /// The producer finished: send the chunked terminator.
+        case endOfStream
+        /// The stream was aborted: close without a terminator.
+        case abort
+    }
+
+    private struct State {
+        var pending: [UInt8] = []
+        var readIndex = 0
+        var finished = false
+        var aborted = false
+        var readerSuspended = false
+        var producerWaiting: CheckedContinuation<Void, Error>?
+        var queued: Int { pending.count - readIndex }
+    }
+
+    /// Above this many queued bytes a write waits for the client to read.
+    let highWater: Int
+    private let state = Mutex(State())
+    private let suspend: @Sendable () -> Void
+    private let wake: @Sendable () -> Void
+
+    /// Creates a buffer; `suspend` parks the connection, `wake` resumes it.
+    init(
+        highWater: Int = 64 * 1024,
+        suspend: @escaping @Sendable () -> Void,
+        wake: @escaping @Sendable () -> Void
+    ) {
+        self.highWater = highWater
+        self.suspend = suspend
+        self.wake = wake
+    }
+
+    /// True while the stream is neither finished nor aborted.
+    var isOpen: Bool {
+        state.withLock { !$0.finished && !$0.aborted }
+    }
+
+    /// Queues bytes; waits while the queue is above the high-water mark.
+    func write(_ bytes: [UInt8]) async throws {
+        if bytes.isEmpty { return }
+        let mustWait: Bool = try state.withLock { s in
+            if s.aborted || s.finished { throw ClientDisconnected() }
+            s.pending.append(contentsOf: bytes)
+            if s.readerSuspended {
+                s.readerSuspended = false
+                wake()
+            }
+            return s.queued > highWater
+        }
+        guard mustWait else { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+                let resumeNow: Result<Void, Error>? = state.withLock { s in
+                    if s.aborted { return .failure(ClientDisconnected()) }
+                    if s.queued <= highWater { return .success(()) }
+                    s.producerWaiting = continuation
+                    return nil
+                }
+                if let resumeNow { continuation.resume(with: resumeNow) }
+            }
+        } onCancel: {
+            abort()
+        }
+    }
+
+    /// Called by the content reader: the next bytes (at most `max`), or what to do instead.
+    func read(max: Int) -> ReadOutcome {
+        var continuation: CheckedContinuation<Void, Error>?
+        let outcome: ReadOutcome = state.withLock { s in
+            if s.aborted { return .abort }
+            if s.queued == 0 {
+                if s.finished { return .endOfStream }
+                s.readerSuspended = true
+                suspend()
+                return .suspend
+            }
+            let count = min(max, s.queued)
+            let chunk = Array(s.pending[s.readIndex..<(s.readIndex + count)])
+            s.readIndex += count
+            if s.readIndex == s.pending.count {
+                s.pending.removeAll(keepingCapacity: true)
+                s.readIndex = 0
+            } else if s.readIndex > 32 * 1024 {
+                s.pending.removeFirst(s.readIndex)
+                s.readIndex = 0
+            }
+            if s.queued <= highWater / 2, let waiting = s.producerWaiting {
+                s.producerWaiting = nil
+                continuation = waiting
+            }
+            return .bytes(chunk)
+        }
+        continuation?.resume()
+        return outcome
+    }
+
+    /// The producer is done: the reader sends what is queued, then the terminator.
+    func finish() {
+        state.withLock { s in
+            s.finished = true
+            if s.readerSuspended {
+                s.readerSuspended = false
+                wake()
+            }
+        }
+    }
+
+    /// The client left or the server is stopping: fail waiting and future writes.
+    func abort() {
+        let continuation: CheckedContinuation<Void, Error>? = state.withLock { s in
+            s.aborted = true
+            if s.readerSuspended {
+                s.readerSuspended = false
+                wake()
+            }
+            defer { s.producerWaiting = nil }
+            return s.producerWaiting
+        }
+        continuation?.resume(throwing: ClientDisconnected())
+    }
+
+    /// True while the reader is parked waiting for bytes (the connection is suspended).
+    var isReaderSuspended: Bool {
+        state.withLock { $0.readerSuspended }
+    }
+}
