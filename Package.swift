@@ -71,7 +71,12 @@ let package = Package(
         .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "MicroHTTPServer"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "DashScope", "DashScopeSimulator", "MicroHTTPServer", "ServerSentEvents"]
+            dependencies: [
+                "Gateway", "DashScope", "DashScopeSimulator", "MicroHTTPServer", "ServerSentEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -74,7 +74,7 @@ func fetch(_ url: String, method: HTTPMethod = .GET, body: String? = nil, header
         try await withServer { server, handler, base in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { _ = try? await fetchWithTimeout("\(base)/hang") }
-                group.addTask { _ = try? await fetchWithTimeout("\(base)/hang-stream") }
+                group.addTask { await readFirstChunkThenLeave("\(base)/hang-stream") }
             }
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: .seconds(3))
@@ -101,4 +101,19 @@ func fetchWithTimeout(_ url: String) async throws {
     let request = HTTPClientRequest(url: url)
     let response = try await HTTPClient.shared.execute(request, deadline: .now() + .milliseconds(300))
     _ = try await response.body.collect(upTo: 1 << 20)
+}
+
+/// Reads the head and the first body chunk, then cancels the request (closing the connection).
+func readFirstChunkThenLeave(_ url: String) async {
+    let (firstChunk, signal) = AsyncStream<Void>.makeStream()
+    let reader = Task {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        for try await _ in response.body {
+            signal.yield()
+        }
+    }
+    var iterator = firstChunk.makeAsyncIterator()
+    _ = await iterator.next()
+    reader.cancel()
+    _ = await reader.result
 }

@@ -1,0 +1,33 @@
+import MicroHTTPServer
+
+extension Simulator {
+    /// `/simulator/faults` (POST queues, GET lists, DELETE clears) and `/simulator/requests` (GET, DELETE); no auth.
+    func control(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = Self.newRequestID()
+        let ok = { (body: SimJSON) in HTTPResponse.dashScopeJSON(status: 200, body: body, requestID: requestID) }
+        switch (request.head.method, request.head.path) {
+        case ("POST", "/simulator/faults"):
+            switch ControlEndpoints.parseFault(request.body) {
+            case .failure(let error): return error.response(requestID: requestID)
+            case .success(let (fault, endpoint, count)):
+                inject(fault, for: endpoint, count: count)
+                return ok(.obj(["queued": .string(String(describing: fault)), "endpoint": .string(endpoint.rawValue), "count": .int(count)]))
+            }
+        case ("GET", "/simulator/faults"):
+            let entries = state.withLock { $0.faults.entries }
+            return ok(.array(entries.map(ControlEndpoints.json)))
+        case ("DELETE", "/simulator/faults"):
+            clearFaults()
+            return ok(.obj(["cleared": .bool(true)]))
+        case ("GET", "/simulator/requests"):
+            return ok(.array(receivedRequests().map(\.json)))
+        case ("DELETE", "/simulator/requests"):
+            clearRecordedRequests()
+            return ok(.obj(["cleared": .bool(true)]))
+        case (_, "/simulator/faults"), (_, "/simulator/requests"):
+            return DashScopeError.methodNotAllowed.response(requestID: requestID)
+        default:
+            return DashScopeError.notFound.response(requestID: requestID)
+        }
+    }
+}

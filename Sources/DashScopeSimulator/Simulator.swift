@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import MicroHTTPServer
+import Synchronization
+
+/// An in-process DashScope double (dashscope-api.md): serve it with `SimulatorServer` or call `handle(_:)` directly.
+public final class Simulator: HTTPHandler {
+    /// How the double behaves.
+    public let configuration: SimulatorConfiguration
+    let clock: any SimulatorClock
+    let sleep: SimulatorSleep
+    let logger: Logger
+
+    struct State: Sendable {
+        var store: TaskStore
+        var faults = FaultQueue()
+        var requests: [RecordedRequest] = []
+        var boundBaseURL: String?
+    }
+
+    let state: Mutex<State>
+
+    /// Creates a double; `clock` drives the task lifecycle, `sleep` the pacing and delay faults, `logger` gets one debug line per request.
+    public init(
+        configuration: SimulatorConfiguration = .interactive,
+        clock: any SimulatorClock = SystemSimulatorClock(),
+        sleep: @escaping SimulatorSleep = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "DashScopeSimulator")
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.sleep = sleep
+        self.logger = logger
+        let store = TaskStore(
+            pendingSeconds: configuration.pendingDuration.seconds, runningSeconds: configuration.runningDuration.seconds,
+            retentionSeconds: configuration.retention.seconds)
+        state = Mutex(State(store: store))
+    }
+
+    /// Makes the next `count` requests to `endpoint` that the fault applies to fail that way.
+    public func inject(_ fault: SimulatorFault, for endpoint: SimulatorEndpoint = .any, count: Int = 1) {
+        state.withLock { $0.faults.add(fault, for: endpoint, count: count) }
+    }
+
+    /// Drops every fault not yet used.
+    public func clearFaults() {
+        state.withLock { $0.faults.removeAll() }
+    }
+
+    /// Every request received (except `/simulator/` control calls), in arrival order.
+    public func receivedRequests() -> [RecordedRequest] {
+        state.withLock { $0.requests }
+    }
+
+    /// Forgets the recorded requests.
+    public func clearRecordedRequests() {
+        state.withLock { $0.requests.removeAll() }
+    }
+
+    /// Sets the root used in result and upload URLs when neither the configuration nor a Host header gives one.
+    public func setBoundBaseURL(_ url: String?) {
+        state.withLock { $0.boundBaseURL = url }
+    }
+
+    /// 20 MiB-ish for Flash/Realtime (inline audio), 110 MiB for uploads, 1 MiB elsewhere.
+    public func bodyLimit(for head: HTTPRequestHead) -> Int {
+        switch try? Route.resolve(method: head.method, path: head.path).get() {
+        case .generation: configuration.maxInlineAudioBytes / 3 * 4 + 1024 * 1024
+        case .ossUpload: 110 * 1024 * 1024
+        default: 1024 * 1024
+        }
+    }
+
+    /// 413 `BadRequest.TooLarge`.
+    public func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
+        DashScopeError.tooLarge.response(requestID: Self.newRequestID())
+    }
+
+    /// Records the request, applies queued faults, then answers as DashScope would.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let head = request.head
+        if head.path == "/simulator" || head.path.hasPrefix("/simulator/") { return control(request) }
+        let response = await respond(to: request)
+        logger.debug("\(head.method) \(head.path) -> \(response.status)", metadata: ["request_id": "\(response.headers["x-request-id"] ?? response.headers["x-oss-request-id"] ?? "-")"])
+        return response
+    }
+
+    private func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let head = request.head
+        let now = clock.now()
+        state.withLock {
+            $0.requests.append(RecordedRequest(request, receivedAt: now))
+            $0.store.purge(at: now)
+        }
+        let requestID = Self.newRequestID()
+        let route: Route
+        switch Route.resolve(method: head.method, path: head.path) {
+        case .success(let resolved): route = resolved
+        case .failure(let error): return error.response(requestID: requestID)
+        }
+        let streaming = route == .generation && head.headers["X-DashScope-SSE"]?.lowercased() == "enable"
+        let taken = state.withLock { $0.faults.take(for: route.endpoint, streaming: streaming) }
+        if !taken.isEmpty { logger.debug("injecting faults", metadata: ["faults": "\(taken)", "path": "\(head.path)"]) }
+        let faults = AppliedFaults(taken)
+        if faults.firstByteDelay > 0 {
+            do { try await sleep(.milliseconds(Int64(faults.firstByteDelay * 1000))) } catch {}
+        }
+        if let error = faults.statusError { return error.response(requestID: requestID) }
+        let contentType = streaming ? GenerationEndpoint.eventStreamType : "application/json"
+        if faults.garbage {
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": contentType, "x-request-id": requestID],
+                body: .bytes(SSEStream.garbage))
+        }
+        if !streaming, faults.dropAfter != nil {
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": contentType, "x-request-id": requestID],
+                body: .stream { $0.abortConnection() })
+        }
+        var apiKey = ""
+        if route.needsAPIKey {
+            guard let key = authorizedKey(head.headers["Authorization"]) else {
+                return DashScopeError.invalidAPIKey.response(requestID: requestID)
+            }
+            apiKey = key
+        }
+        let base = baseURL(for: head)
+        switch route {
+        case .submit:
+            switch AsyncEndpoints.submit(request, apiKey: apiKey, requestID: requestID, now: now, configuration: configuration) {
+            case .failure(let error): return error.response(requestID: requestID)
+            case .success(let task):
+                state.withLock { $0.store.add(task) }
+                return .dashScopeJSON(status: 200, body: AsyncEndpoints.submitBody(task), requestID: requestID)
+            }
+        case .query(let taskID):
+            let snapshot = state.withLock { $0.store.snapshot(taskID, at: now) }
+            let body = AsyncEndpoints.queryBody(
+                taskID: taskID, snapshot: snapshot, requestID: requestID, baseURL: base,
+                retentionSeconds: configuration.retention.seconds)
+            return .dashScopeJSON(status: 200, body: body, requestID: requestID)
+        case .list:
+            let tasks = state.withLock { $0.store.all(at: now) }
+            switch TaskList.body(query: head, tasks: tasks, now: now, requestID: requestID) {
+            case .success(let body): return .dashScopeJSON(status: 200, body: body, requestID: requestID)
+            case .failure(let error): return error.response(requestID: requestID)
+            }
+        case .cancel(let taskID):
+            guard state.withLock({ $0.store.cancel(taskID, at: now) }) else {
+                return DashScopeError.cannotCancel.response(requestID: requestID)
+            }
+            return .dashScopeJSON(status: 200, body: AsyncEndpoints.cancelBody(requestID: requestID), requestID: requestID)
+        case .uploadPolicy:
+            guard head.queryValue("action") == "getPolicy" else {
+                return DashScopeError.invalidParameter("Parameter \"action\" must be getPolicy.").response(requestID: requestID)
+            }
+            guard let model = head.queryValue("model"), !model.isEmpty else {
+                return DashScopeError.emptyModel.response(requestID: requestID)
+            }
+            let body = UploadPolicy.policyBody(model: model, apiKey: apiKey, baseURL: base, now: now, requestID: requestID)
+            return .dashScopeJSON(status: 200, body: body, requestID: requestID)
+        case .ossUpload:
+            return UploadPolicy.upload(request, requestID: requestID)
+        case .result(let taskID, let index):
+            let store = state.withLock { $0.store }
+            return ResultDocuments.fetch(head, taskID: taskID, index: index, store: store, now: now, requestID: requestID)
+        case .generation:
+            return GenerationEndpoint.respond(
+                to: request, requestID: requestID, streaming: streaming, faults: faults,
+                configuration: configuration, sleep: sleep)
+        }
+    }
+
+    /// The key of a `Bearer` header the configuration accepts, or nil.
+    func authorizedKey(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let key = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { return nil }
+        return configuration.acceptedAPIKeys.isEmpty || configuration.acceptedAPIKeys.contains(key) ? key : nil
+    }
+
+    /// The configured root, else `http://<Host>`, else the bound server's, else `http://127.0.0.1`.
+    func baseURL(for head: HTTPRequestHead) -> String {
+        var base = configuration.baseURL
+            ?? head.headers["Host"].map { "http://" + $0 }
+            ?? state.withLock { $0.boundBaseURL }
+            ?? "http://127.0.0.1"
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
+    }
+
+    static func newRequestID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}

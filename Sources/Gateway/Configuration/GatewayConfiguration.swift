@@ -1,0 +1,80 @@
+import DashScope
+
+/// Everything the gateway runs with, validated before it starts.
+public struct GatewayConfiguration: Sendable {
+    /// The DashScope key (nil only in simulate mode, where the simulator's key is used).
+    public var apiKey: APIKey?
+    /// The DashScope region.
+    public var region: DashScopeRegion = .beijing
+    /// The workspace id selecting the workspace domain.
+    public var workspaceID: String?
+    /// An explicit upstream origin that overrides region and workspace.
+    public var baseURL: String?
+    /// Where the gateway listens.
+    public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+    /// Local client tokens; empty means no local authentication.
+    public var tokens: [String] = []
+    /// Allows a non-loopback listen address without tokens.
+    public var allowUnauthenticated = false
+    /// True when the upstream is the built-in simulator (announced in a response header).
+    public var simulated = false
+    /// Upstream deadlines.
+    public var timeouts = UpstreamTimeouts()
+    /// Body cap of the JSON-only routes.
+    public var jsonBodyLimit = 1 << 20
+    /// Body cap of routes that carry audio.
+    public var audioBodyLimit = 25 << 20
+    /// Longest `?wait=` a client may ask for, in seconds.
+    public var maxWaitSeconds = 120
+    /// Seconds in-flight requests get to finish on SIGTERM.
+    public var drainTimeoutSeconds = 20
+    /// Most connections open at once.
+    public var connectionLimit = 4096
+    /// Seconds an idle keep-alive connection stays open.
+    public var idleTimeoutSeconds = 60
+    /// Silence on an event stream after which a `: keep-alive` comment is sent.
+    public var keepAliveInterval: Duration = .seconds(15)
+    /// Worker threads of the HTTP server.
+    public var threads = 2
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// The upstream endpoint these settings select.
+    public func endpoint() throws(ConfigurationError) -> DashScopeEndpoint {
+        do {
+            return try DashScopeEndpoint(region: region, workspaceID: workspaceID, baseURL: baseURL)
+        } catch {
+            throw ConfigurationError("\(error)")
+        }
+    }
+
+    /// Checks the combination of settings; throws the first problem found.
+    public func validate() throws(ConfigurationError) {
+        if apiKey == nil || apiKey?.secret.isEmpty == true {
+            throw ConfigurationError(
+                "no DashScope API key: set DASHSCOPE_API_KEY or DASHSCOPE_API_KEY_FILE (or --api-key-file), "
+                    + "or run with --simulate to use the built-in DashScope simulator")
+        }
+        _ = try endpoint()
+        if !listen.isLoopback, tokens.isEmpty, !allowUnauthenticated {
+            throw ConfigurationError(
+                "refusing to listen on \(listen) without local tokens: set FUNASR_GATEWAY_TOKENS, "
+                    + "or pass --allow-unauthenticated if the network is trusted")
+        }
+        if let bad = tokens.first(where: { $0.count < 8 || $0.contains(where: { $0 == " " || $0 == "," }) }) {
+            _ = bad
+            throw ConfigurationError("every local token must be at least 8 characters without spaces or commas")
+        }
+        if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || jsonBodyLimit <= 0 || audioBodyLimit <= 0 {
+            throw ConfigurationError("limits and timeouts must be positive")
+        }
+    }
+
+    /// Parses the comma-separated `FUNASR_GATEWAY_TOKENS` value.
+    public static func parseTokens(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+import Foundation

@@ -1,0 +1,58 @@
+import DashScope
+import Logging
+import MicroHTTPServer
+
+/// The gateway: the DashScope client, the routes and the HTTP server, started and stopped together.
+public final class Gateway: Sendable {
+    /// The validated configuration.
+    public let configuration: GatewayConfiguration
+    /// Every route the server answers, in registration order.
+    public let routes: [Route]
+    private let client: DashScopeClient
+    private let server: MicroHTTPServer
+    private let logger: Logger
+
+    /// Builds the gateway; throws when the configuration is invalid.
+    public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
+        try configuration.validate()
+        let endpoint = try configuration.endpoint()
+        guard let apiKey = configuration.apiKey else { throw ConfigurationError("no DashScope API key") }
+        self.configuration = configuration
+        self.logger = logger
+        self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
+        let upstream = UpstreamCalls(client: client)
+        let transcriptions = TranscriptionRoutes(
+            upstream: upstream, policy: ResultURLPolicy(endpoint: endpoint), maxWaitSeconds: configuration.maxWaitSeconds)
+        let recognition = RecognitionRoutes(
+            upstream: upstream, region: configuration.region, relay: SSERelay(keepAliveInterval: configuration.keepAliveInterval))
+        self.routes = HealthRoutes(simulated: configuration.simulated).routes + transcriptions.routes + recognition.routes
+        let handler = GatewayHandler(router: Router(routes: routes), configuration: configuration, logger: logger)
+        self.server = MicroHTTPServer(
+            configuration: ServerConfiguration(
+                host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
+                connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds),
+            handler: handler)
+    }
+
+    /// Starts listening.
+    public func start() throws {
+        try server.start()
+        let endpoint = client.endpoint.origin
+        logger.info("funasr-gateway listening", metadata: [
+            "address": "\(ListenAddress(host: configuration.listen.host, port: server.port))",
+            "upstream": "\(endpoint)", "mode": "\(configuration.simulated ? "simulated" : "dashscope")",
+            "local_auth": "\(configuration.tokens.isEmpty ? "off" : "on")",
+        ])
+    }
+
+    /// The bound port.
+    public var port: Int { server.port }
+
+    /// Drains in-flight requests (up to the drain timeout), stops the server and closes the client.
+    public func shutdown() async {
+        logger.info("funasr-gateway draining", metadata: ["in_flight": "\(server.activeRequests)"])
+        await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
+        await client.shutdown()
+        logger.info("funasr-gateway stopped")
+    }
+}

@@ -1,0 +1,134 @@
+import DashScope
+import Foundation
+import Logging
+import MicroHTTPServer
+
+/// The gateway's HTTP handler: request ids, local auth, routing, the one error mapping, the access log.
+final class GatewayHandler: HTTPHandler {
+    let router: Router
+    let configuration: GatewayConfiguration
+    let tokens: TokenVerifier
+    let logger: Logger
+
+    init(router: Router, configuration: GatewayConfiguration, logger: Logger) {
+        self.router = router
+        self.configuration = configuration
+        self.tokens = TokenVerifier(tokens: configuration.tokens)
+        self.logger = logger
+    }
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int {
+        guard case .found(let route, _) = router.match(method: head.method, path: head.path) else {
+            return configuration.jsonBodyLimit
+        }
+        return route.bodyLimit == .audio ? configuration.audioBodyLimit : configuration.jsonBodyLimit
+    }
+
+    func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
+        let requestID = Self.requestID(from: head.headers)
+        let error = GatewayError(
+            status: 413, code: "payload_too_large",
+            message: "request body is larger than the \(limit) bytes this route accepts")
+        var response = Self.errorStyle(forPath: head.path).response(for: error, requestID: requestID)
+        finish(&response, requestID: requestID)
+        log(head: head, route: "-", status: 413, bytes: 0, started: .now, trace: RequestTrace(), requestID: requestID)
+        return response
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let requestID = Self.requestID(from: request.head.headers)
+        let trace = RequestTrace()
+        var routeName = "-"
+        var response: HTTPResponse
+        switch router.match(method: request.head.method, path: request.head.path) {
+        case .notFound:
+            response = Self.errorStyle(forPath: request.head.path).response(
+                for: .notFound("no route for \(request.head.method) \(request.head.path)"), requestID: requestID)
+        case .methodNotAllowed(let allowed):
+            var error = GatewayError(
+                status: 405, code: "method_not_allowed",
+                message: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
+            error.headers = [("Allow", allowed.joined(separator: ", "))]
+            response = Self.errorStyle(forPath: request.head.path).response(for: error, requestID: requestID)
+        case .found(let route, let parameters):
+            routeName = route.name
+            if route.requiresAuth, !tokens.accepts(authorization: request.head.headers["Authorization"]) {
+                var error = GatewayError(
+                    status: 401, code: "unauthorized",
+                    message: "missing or unknown local token: send Authorization: Bearer <token>")
+                error.headers = [("WWW-Authenticate", "Bearer")]
+                response = route.errorStyle.response(for: error, requestID: requestID)
+            } else {
+                let context = RouteContext(request: request, parameters: parameters, requestID: requestID, trace: trace)
+                do {
+                    response = try await route.handler(context)
+                } catch {
+                    response = route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
+                }
+            }
+        }
+        finish(&response, requestID: requestID, trace: trace)
+        if case .bytes(let bytes) = response.body {
+            log(head: request.head, route: routeName, status: response.status, bytes: bytes.count,
+                started: started, trace: trace, requestID: requestID)
+        } else if case .stream(let producer) = response.body {
+            let status = response.status
+            let head = request.head
+            let routeName = routeName
+            response.body = .stream { [self] writer in
+                await producer(writer)
+                log(head: head, route: routeName, status: status, bytes: -1, started: started, trace: trace,
+                    requestID: requestID)
+            }
+        }
+        return response
+    }
+
+    private func finish(_ response: inout HTTPResponse, requestID: String, trace: RequestTrace? = nil) {
+        response.headers.replace("X-Request-Id", requestID)
+        if let upstream = trace?.upstreamRequestID, response.headers["X-DashScope-Request-Id"] == nil {
+            response.headers.add("X-DashScope-Request-Id", upstream)
+        }
+        if configuration.simulated {
+            response.headers.replace("X-FunASR-Gateway-Mode", "simulated")
+        }
+    }
+
+    private func log(
+        head: HTTPRequestHead, route: String, status: Int, bytes: Int, started: ContinuousClock.Instant,
+        trace: RequestTrace, requestID: String
+    ) {
+        let total = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "request_id": "\(requestID)", "method": "\(head.method)", "path": "\(head.path)", "route": "\(route)",
+            "status": "\(status)", "duration_ms": "\(Self.milliseconds(total))",
+            "upstream_ms": "\(Self.milliseconds(trace.upstreamDuration))",
+        ]
+        if bytes >= 0 { metadata["bytes"] = "\(bytes)" }
+        if let upstream = trace.upstreamRequestID { metadata["dashscope_request_id"] = "\(upstream)" }
+        logger.info("request", metadata: metadata)
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return String(format: "%.3f", value)
+    }
+
+    /// The client's `X-Request-Id` when it is a sane token, else a new UUID.
+    static func requestID(from headers: HTTPHeaders) -> String {
+        if let given = headers["X-Request-Id"], (1...128).contains(given.utf8.count),
+           given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            return given
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    /// The error shape of a path that matched no route.
+    static func errorStyle(forPath path: String) -> ErrorStyle {
+        if path.hasPrefix("/api/") { return .dashScope }
+        if path.hasPrefix("/v1/audio/") || path.hasPrefix("/v1/models") { return .openAI }
+        return .local
+    }
+}

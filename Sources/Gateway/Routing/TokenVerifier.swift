@@ -1,0 +1,44 @@
+/// Checks `Authorization: Bearer <token>` against the local tokens in constant time.
+public struct TokenVerifier: Sendable {
+    private let tokens: [[UInt8]]
+
+    /// Creates a verifier; with no tokens every request passes.
+    public init(tokens: [String]) {
+        self.tokens = tokens.map { Array($0.utf8) }
+    }
+
+    /// True when local authentication is on.
+    public var isEnabled: Bool { !tokens.isEmpty }
+
+    /// True when the header carries one of the tokens (or when none are configured).
+    public func accepts(authorization: String?) -> Bool {
+        guard isEnabled else { return true }
+        guard let presented = Self.bearerToken(authorization) else { return false }
+        let candidate = Array(presented.utf8)
+        var matched = false
+        for token in tokens where Self.constantTimeEqual(token, candidate) {
+            matched = true
+        }
+        return matched
+    }
+
+    /// The token of a `Bearer` header value, or nil.
+    public static func bearerToken(_ authorization: String?) -> String? {
+        guard let authorization else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}
+
+import Foundation

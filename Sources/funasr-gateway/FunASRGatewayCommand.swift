@@ -1,0 +1,97 @@
+import ArgumentParser
+import DashScope
+import DashScopeSimulator
+import Foundation
+import Gateway
+import Logging
+
+/// The `funasr-gateway` command: `serve` (default) and `simulate`.
+@main
+struct FunASRGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funasr-gateway",
+        abstract: "A local HTTP gateway in front of Alibaba Cloud DashScope Fun-ASR speech recognition.",
+        version: GatewayVersion.current,
+        subcommands: [Serve.self, Simulate.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Runs the gateway until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway (the default command).")
+
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        let logger = makeLogger(label: "funasr-gateway", format: options.logFormat)
+        var config: GatewayConfiguration
+        do {
+            config = try options.configuration(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var simulatorServer: SimulatorServer?
+        if options.simulate {
+            let simulator = SimulatorServer(simulator: Simulator(configuration: .interactive))
+            try simulator.start()
+            simulatorServer = simulator
+            config.apiKey = APIKey("sk-simulated-\(UUID().uuidString.lowercased())")
+            config.baseURL = simulator.baseURL
+            config.simulated = true
+            logger.warning("SIMULATE MODE: answers come from the built-in DashScope simulator, not from DashScope; results are synthetic", metadata: ["simulator": "\(simulator.baseURL)"])
+        }
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(configuration: config, logger: logger)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        try gateway.start()
+        let signal = await SignalWaiter.waitForTermination()
+        logger.info("received \(signal); shutting down")
+        await gateway.shutdown()
+        await simulatorServer?.shutdown()
+    }
+}
+
+/// Runs the DashScope simulator alone.
+struct Simulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run only the built-in DashScope simulator (a test double of DashScope).")
+
+    @Option(help: "Listen address host:port (default: 127.0.0.1:9090).")
+    var listen: String = "127.0.0.1:9090"
+
+    @Option(name: .customLong("api-key"), help: "The only API key the simulator accepts (default: any non-empty key).")
+    var apiKey: String?
+
+    @Option(name: .customLong("event-interval-ms"), help: "Milliseconds between simulated SSE events (default: 150).")
+    var eventIntervalMilliseconds: Int = 150
+
+    @Option(name: .customLong("pending-ms"), help: "Milliseconds a task stays PENDING (default: 1000).")
+    var pendingMilliseconds: Int = 1000
+
+    @Option(name: .customLong("running-ms"), help: "Milliseconds a task stays RUNNING (default: 2000).")
+    var runningMilliseconds: Int = 2000
+
+    func run() async throws {
+        let logger = makeLogger(label: "funasr-simulator", format: "text")
+        let address = try ListenAddress(parsing: listen)
+        var configuration = SimulatorConfiguration.interactive
+        configuration.acceptedAPIKeys = apiKey.map { [$0] } ?? []
+        configuration.eventInterval = .milliseconds(eventIntervalMilliseconds)
+        configuration.pendingDuration = .milliseconds(pendingMilliseconds)
+        configuration.runningDuration = .milliseconds(runningMilliseconds)
+        let server = SimulatorServer(
+            simulator: Simulator(configuration: configuration), host: address.host, port: address.port,
+            threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
+        try server.start()
+        logger.warning("DashScope SIMULATOR listening (a test double, not DashScope)", metadata: ["address": "\(server.baseURL)"])
+        _ = await SignalWaiter.waitForTermination()
+        await server.shutdown()
+    }
+}
+
+/// The version printed by `--version`.
+enum GatewayVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import DashScope
+import Foundation
+import Gateway
+
+/// The flags shared by `serve`; each falls back to its environment variable.
+struct GatewayOptions: ParsableArguments {
+    @Option(name: .customLong("api-key"), help: "DashScope API key [env: DASHSCOPE_API_KEY]. Prefer --api-key-file: flags are visible in ps.")
+    var apiKey: String?
+
+    @Option(name: .customLong("api-key-file"), help: "File holding the DashScope API key [env: DASHSCOPE_API_KEY_FILE].")
+    var apiKeyFile: String?
+
+    @Option(help: "DashScope region: cn-beijing or ap-southeast-1 [env: DASHSCOPE_REGION] (default: cn-beijing).")
+    var region: String?
+
+    @Option(name: .customLong("workspace-id"), help: "Workspace id; selects https://{id}.{region}.maas.aliyuncs.com [env: DASHSCOPE_WORKSPACE_ID].")
+    var workspaceID: String?
+
+    @Option(name: .customLong("base-url"), help: "Upstream origin overriding region and workspace, e.g. http://127.0.0.1:9000 [env: DASHSCOPE_BASE_URL].")
+    var baseURL: String?
+
+    @Option(help: "Listen address host:port; port 0 picks a free one [env: FUNASR_GATEWAY_LISTEN] (default: 127.0.0.1:8080).")
+    var listen: String?
+
+    @Option(help: "Comma-separated local client tokens; when set every route but health needs Authorization: Bearer <token> [env: FUNASR_GATEWAY_TOKENS].")
+    var tokens: String?
+
+    @Flag(name: .customLong("allow-unauthenticated"), help: "Allow a non-loopback listen address without local tokens.")
+    var allowUnauthenticated = false
+
+    @Flag(help: "Run against the built-in DashScope simulator (no key, no cost, synthetic results).")
+    var simulate = false
+
+    @Option(name: .customLong("log-format"), help: "Log format: text or json (default: text).")
+    var logFormat: String = "text"
+
+    @Option(name: .customLong("drain-timeout"), help: "Seconds in-flight requests get to finish on SIGTERM/SIGINT (default: 20).")
+    var drainTimeout: Int = 20
+
+    @Option(name: .customLong("max-wait"), help: "Longest ?wait= in seconds a client may ask for (default: 120).")
+    var maxWait: Int = 120
+
+    @Option(name: .customLong("connection-limit"), help: "Most connections open at once (default: 4096).")
+    var connectionLimit: Int = 4096
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open (default: 60).")
+    var idleTimeout: Int = 60
+
+    @Option(name: .customLong("json-body-limit"), help: "Body cap in bytes of the JSON routes (default: 1048576).")
+    var jsonBodyLimit: Int = 1 << 20
+
+    @Option(name: .customLong("upload-limit"), help: "Body cap in bytes of the audio upload routes (default: 26214400).")
+    var uploadLimit: Int = 25 << 20
+
+    @Option(name: .customLong("upstream-timeout"), help: "Seconds to wait for DashScope's response head (default: 30).")
+    var upstreamTimeout: Int = 30
+
+    @Option(name: .customLong("stream-idle-timeout"), help: "Longest silence in seconds inside an upstream stream (default: 60).")
+    var streamIdleTimeout: Int = 60
+
+    /// Builds the configuration from flags, then environment, then defaults (without the simulator).
+    func configuration(environment: [String: String]) throws -> GatewayConfiguration {
+        var config = GatewayConfiguration()
+        if let key = apiKey ?? environment["DASHSCOPE_API_KEY"], !key.isEmpty {
+            config.apiKey = APIKey(key)
+        } else if let path = apiKeyFile ?? environment["DASHSCOPE_API_KEY_FILE"], !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("cannot read the API key file \(path)")
+            }
+            config.apiKey = APIKey(text)
+        }
+        if let regionName = region ?? environment["DASHSCOPE_REGION"], !regionName.isEmpty {
+            guard let parsed = DashScopeRegion(rawValue: regionName) else {
+                throw ConfigurationError("region must be cn-beijing or ap-southeast-1, not '\(regionName)'")
+            }
+            config.region = parsed
+        }
+        config.workspaceID = workspaceID ?? environment["DASHSCOPE_WORKSPACE_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        config.baseURL = baseURL ?? environment["DASHSCOPE_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let address = listen ?? environment["FUNASR_GATEWAY_LISTEN"], !address.isEmpty {
+            config.listen = try ListenAddress(parsing: address)
+        }
+        config.tokens = GatewayConfiguration.parseTokens(tokens ?? environment["FUNASR_GATEWAY_TOKENS"] ?? "")
+        config.allowUnauthenticated = allowUnauthenticated
+        config.drainTimeoutSeconds = drainTimeout
+        config.maxWaitSeconds = maxWait
+        config.connectionLimit = connectionLimit
+        config.idleTimeoutSeconds = idleTimeout
+        config.jsonBodyLimit = jsonBodyLimit
+        config.audioBodyLimit = uploadLimit
+        config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
+        config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        return config
+    }
+}
