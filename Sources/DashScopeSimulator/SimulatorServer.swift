@@ -21,6 +21,9 @@ public final class SimulatorServer: Sendable {
         simulator.setBoundBaseURL(baseURL)
     }
 
+    /// Requests in flight on the double (open streams included).
+    public var activeRequests: Int { server.activeRequests }
+
     /// The bound port (0 before `start()`).
     public var port: Int { server.port }
 

@@ -21,9 +21,9 @@ public final class ResponseBodyWriter: Sendable {
         try await buffer.write(Array(text.utf8))
     }
 
-    /// Ends the stream abruptly: the connection closes without the chunked terminator.
+    /// Ends the stream abruptly: what is queued is sent, then the connection closes without the chunked terminator.
     public func abortConnection() {
-        buffer.abort()
+        buffer.finish(abruptly: true)
     }
 
     /// False once the client has gone or the stream was ended.

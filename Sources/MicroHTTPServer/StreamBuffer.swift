@@ -22,6 +22,7 @@ final class StreamBuffer: Sendable {
         var pending: [UInt8] = []
         var readIndex = 0
         var finished = false
+        var cutWhenDrained = false
         var aborted = false
         var readerSuspended = false
         var producerWaiting: CheckedContinuation<Void, Error>?
@@ -84,7 +85,7 @@ final class StreamBuffer: Sendable {
         let outcome: ReadOutcome = state.withLock { s in
             if s.aborted { return .abort }
             if s.queued == 0 {
-                if s.finished { return .endOfStream }
+                if s.finished { return s.cutWhenDrained ? .abort : .endOfStream }
                 s.readerSuspended = true
                 suspend()
                 return .suspend
@@ -109,9 +110,11 @@ final class StreamBuffer: Sendable {
         return outcome
     }
 
-    /// The producer is done: the reader sends what is queued, then the terminator.
-    func finish() {
+    /// The producer is done: the reader sends what is queued, then the terminator (or, when
+    /// `abruptly`, closes the connection without it).
+    func finish(abruptly: Bool = false) {
         state.withLock { s in
+            if abruptly { s.cutWhenDrained = true }
             s.finished = true
             if s.readerSuspended {
                 s.readerSuspended = false
