@@ -8,6 +8,8 @@ public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     /// Every route the server answers, in registration order.
     public let routes: [Route]
+    /// The Prometheus metrics of this gateway (served at `/metrics`; routes record streams and upstream errors).
+    public let metrics: GatewayMetrics
     private let client: DashScopeClient
     private let server: MicroHTTPServer
     private let logger: Logger
@@ -19,14 +21,20 @@ public final class Gateway: Sendable {
         guard let apiKey = configuration.apiKey else { throw ConfigurationError("no DashScope API key") }
         self.configuration = configuration
         self.logger = logger
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
         let upstream = UpstreamCalls(client: client)
         let transcriptions = TranscriptionRoutes(
             upstream: upstream, policy: ResultURLPolicy(endpoint: endpoint), maxWaitSeconds: configuration.maxWaitSeconds)
         let recognition = RecognitionRoutes(
             upstream: upstream, region: configuration.region, relay: SSERelay(keepAliveInterval: configuration.keepAliveInterval))
-        self.routes = HealthRoutes(simulated: configuration.simulated).routes + transcriptions.routes + recognition.routes
-        let handler = GatewayHandler(router: Router(routes: routes), configuration: configuration, logger: logger)
+        let ops = OpsRoutes(metrics: metrics, readiness: ReadinessProbe(
+            client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
+            metrics: metrics), simulated: configuration.simulated)
+        self.routes = HealthRoutes(simulated: configuration.simulated).routes + transcriptions.routes + recognition.routes + ops.routes
+        let handler = GatewayHandler(
+            router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)
         self.server = MicroHTTPServer(
             configuration: ServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
@@ -47,6 +55,9 @@ public final class Gateway: Sendable {
 
     /// The bound port.
     public var port: Int { server.port }
+
+    /// Requests in flight (open streams included).
+    public var activeRequests: Int { server.activeRequests }
 
     /// Drains in-flight requests (up to the drain timeout), stops the server and closes the client.
     public func shutdown() async {

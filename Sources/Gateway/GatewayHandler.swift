@@ -9,12 +9,14 @@ final class GatewayHandler: HTTPHandler {
     let configuration: GatewayConfiguration
     let tokens: TokenVerifier
     let logger: Logger
+    let metrics: GatewayMetrics
 
-    init(router: Router, configuration: GatewayConfiguration, logger: Logger) {
+    init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics) {
         self.router = router
         self.configuration = configuration
         self.tokens = TokenVerifier(tokens: configuration.tokens)
         self.logger = logger
+        self.metrics = metrics
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int {
@@ -108,6 +110,7 @@ final class GatewayHandler: HTTPHandler {
         if bytes >= 0 { metadata["bytes"] = "\(bytes)" }
         if let upstream = trace.upstreamRequestID { metadata["dashscope_request_id"] = "\(upstream)" }
         logger.info("request", metadata: metadata)
+        metrics.requestFinished(route: route, status: status, duration: total, upstream: trace.upstreamDuration)
     }
 
     static func milliseconds(_ duration: Duration) -> String {

@@ -12,7 +12,7 @@ struct FunASRGatewayCommand: AsyncParsableCommand {
         commandName: "funasr-gateway",
         abstract: "A local HTTP gateway in front of Alibaba Cloud DashScope Fun-ASR speech recognition.",
         version: GatewayVersion.current,
-        subcommands: [Serve.self, Simulate.self],
+        subcommands: [Serve.self, Simulate.self, ConfigCommand.self, Healthcheck.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -1,10 +1,16 @@
 import Foundation
+import Gateway
 import Logging
 
-/// Bootstraps swift-log once (text or JSON lines on stderr) and returns a logger.
+/// Bootstraps swift-log once (text, or JSON lines with `--log-format json`, on stderr) and returns a logger.
 func makeLogger(label: String, format: String) -> Logger {
-    LoggingSetup.bootstrapOnce(json: format == "json")
-    return Logger(label: label)
+    let json = format.lowercased() == "json"
+    LoggingSetup.bootstrapOnce(json: json)
+    let logger = Logger(label: label)
+    if !json, format.lowercased() != "text" {
+        logger.warning("unknown --log-format; using text", metadata: ["log_format": "\(format)", "accepted": "text, json"])
+    }
+    return logger
 }
 
 /// Makes `LoggingSystem.bootstrap` idempotent.
@@ -18,6 +24,11 @@ enum LoggingSetup {
         guard !bootstrapped else { return }
         bootstrapped = true
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = .info
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler

@@ -34,6 +34,10 @@ public struct GatewayConfiguration: Sendable {
     public var idleTimeoutSeconds = 60
     /// Silence on an event stream after which a `: keep-alive` comment is sent.
     public var keepAliveInterval: Duration = .seconds(15)
+    /// How long `/readyz` waits for DashScope before it answers not ready.
+    public var readinessTimeout: Duration = .seconds(2)
+    /// How long a `/readyz` outcome is reused before DashScope is asked again.
+    public var readinessCacheTTL: Duration = .seconds(5)
     /// Worker threads of the HTTP server.
     public var threads = 2
 

@@ -1,0 +1,57 @@
+import DashScope
+
+// What `funasr-gateway config` prints. Secrets never appear: the key is shown as `<redacted>` with where it came
+// from, the local tokens only as a count, and a base URL that carries user info (refused at start anyway) is not
+// echoed. Everything else is printed as the gateway would run with it, after flags, environment and defaults.
+
+/// The effective configuration as `name: value` lines, with secrets redacted.
+public struct ConfigurationReport: Sendable {
+    /// The lines, in print order.
+    public var entries: [(name: String, value: String)]
+
+    /// Describes `configuration`; `keySource` says where the key came from (nil: no key configured).
+    public init(configuration c: GatewayConfiguration, keySource: String?) {
+        var entries: [(name: String, value: String)] = []
+        entries.append(("mode", c.simulated ? "simulated (built-in DashScope simulator, synthetic results)" : "dashscope"))
+        let key = c.apiKey.map { $0.secret.isEmpty ? "empty" : "\($0)" } ?? "not set"
+        entries.append(("dashscope_api_key", keySource.map { "\(key) (from \($0))" } ?? key))
+        entries.append(("region", c.region.rawValue))
+        entries.append(("workspace_id", c.workspaceID ?? "-"))
+        entries.append(("base_url", c.baseURL.map { $0.contains("@") ? "<redacted: contains user info>" : $0 } ?? "-"))
+        switch Result(catching: { () throws(ConfigurationError) in try c.endpoint() }) {
+        case .success(let endpoint): entries.append(("upstream", endpoint.origin))
+        case .failure(let error): entries.append(("upstream", "invalid: \(error)"))
+        }
+        entries.append(("listen", "\(c.listen)"))
+        entries.append(("local_tokens", c.tokens.isEmpty ? "0 (local authentication off)" : "\(c.tokens.count) configured"))
+        entries.append(("allow_unauthenticated", "\(c.allowUnauthenticated)"))
+        entries.append(("upstream_timeout", Self.seconds(c.timeouts.request)))
+        entries.append(("upstream_connect_timeout", Self.seconds(c.timeouts.connect)))
+        entries.append(("stream_idle_timeout", Self.seconds(c.timeouts.streamIdle)))
+        entries.append(("keep_alive_interval", Self.seconds(c.keepAliveInterval)))
+        entries.append(("max_wait", "\(c.maxWaitSeconds)s"))
+        entries.append(("drain_timeout", "\(c.drainTimeoutSeconds)s"))
+        entries.append(("connection_limit", "\(c.connectionLimit)"))
+        entries.append(("idle_timeout", "\(c.idleTimeoutSeconds)s"))
+        entries.append(("json_body_limit", "\(c.jsonBodyLimit) bytes"))
+        entries.append(("upload_limit", "\(c.audioBodyLimit) bytes"))
+        entries.append(("readiness_timeout", Self.seconds(c.readinessTimeout)))
+        entries.append(("readiness_cache", Self.seconds(c.readinessCacheTTL)))
+        entries.append(("threads", "\(c.threads)"))
+        self.entries = entries
+    }
+
+    /// Aligned `name  value` lines, one per entry, each ending in a newline.
+    public var text: String {
+        let width = entries.map(\.name.count).max() ?? 0
+        return entries.map { $0.name + String(repeating: " ", count: width - $0.name.count + 2) + $0.value + "\n" }.joined()
+    }
+
+    /// `1.5s`, `30s`.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, atto) = duration.components
+        if atto == 0 { return "\(whole)s" }
+        let value = Double(whole) + Double(atto) / 1e18
+        return "\((value * 1000).rounded() / 1000)s"
+    }
+}
