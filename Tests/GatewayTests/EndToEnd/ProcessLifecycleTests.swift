@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// The built `funasr-gateway` binary next to the test bundle.
+let gatewayBinary: URL = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/funasr-gateway")
+}()
+
+/// Text collected from a pipe on another thread.
+final class CollectedText: Sendable {
+    private let text = Mutex("")
+    func append(_ more: String) { text.withLock { $0 += more } }
+    var value: String { text.withLock { $0 } }
+}
+
+/// A running gateway process with its stderr collected.
+final class GatewayProcess: @unchecked Sendable {
+    let process: Process
+    let stderr = CollectedText()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = gatewayBinary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("DASHSCOPE_") || key.hasPrefix("FUNASR_") { env[key] = nil }
+        process.environment = env.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [stderr] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            stderr.append(text)
+        }
+        try process.run()
+    }
+
+    /// Waits (bounded) for the start-up log line and returns the bound port.
+    func port() async throws -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(20))
+        while clock.now < deadline {
+            let text = stderr.value
+            if let range = text.range(of: #"address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                return Int(text[range].split(separator: ":").last!)!
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CancellationError()
+    }
+
+    /// Waits (bounded) for the process to exit and returns its status.
+    func exitStatus() async throws -> Int32 {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(30))
+        while process.isRunning, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { process.terminate() }
+        return process.terminationStatus
+    }
+}
+
+@Suite struct ProcessLifecycleTests {
+    @Test func sigtermLetsTheInFlightRequestFinishThenExitsZero() async throws {
+        let gateway = try GatewayProcess(["--simulate", "--listen", "127.0.0.1:0"])
+        let port = try await gateway.port()
+        let base = "http://127.0.0.1:\(port)"
+        let submitted = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/a.wav"}"#))
+        #expect(submitted.header("X-FunASR-Gateway-Mode") == "simulated")
+        let id = try #require(submitted.json["task_id"] as? String)
+        let waiting = Task { try await send("GET", base + "/v1/transcriptions/\(id)?wait=30") }
+        try await Task.sleep(for: .milliseconds(300))
+        kill(gateway.process.processIdentifier, SIGTERM)
+        let finished = try await waiting.value
+        #expect(finished.status == 200)
+        #expect(finished.json["status"] as? String == "SUCCEEDED")
+        #expect(try await gateway.exitStatus() == 0)
+        #expect(gateway.stderr.value.contains("SIMULATE MODE"))
+    }
+
+    @Test func withoutAKeyTheErrorPointsToSimulate() async throws {
+        let gateway = try GatewayProcess(["--listen", "127.0.0.1:0"])
+        #expect(try await gateway.exitStatus() != 0)
+        #expect(gateway.stderr.value.contains("--simulate"))
+    }
+
+    @Test func publicAddressWithoutTokensIsRefused() async throws {
+        let gateway = try GatewayProcess(["--listen", "0.0.0.0:0"], environment: ["DASHSCOPE_API_KEY": "sk-process-test"])
+        #expect(try await gateway.exitStatus() != 0)
+        let text = gateway.stderr.value
+        #expect(text.contains("FUNASR_GATEWAY_TOKENS"))
+        #expect(!text.contains("sk-process-test"))
+    }
+}
