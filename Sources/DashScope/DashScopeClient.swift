@@ -51,17 +51,7 @@ public final class DashScopeClient: Sendable {
 
     /// Sends an API call with the key and collects the whole answer (any status).
     public func send(_ request: UpstreamRequest, maxBodyBytes: Int = 64 << 20) async throws(DashScopeError) -> UpstreamResponse {
-        let started = ContinuousClock.now
-        let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
-        do {
-            let response = try await http.execute(makeRequest(request, authorized: true), deadline: deadline)
-            let body = try await response.body.collect(upTo: maxBodyBytes)
-            return UpstreamResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body), duration: ContinuousClock.now - started)
-        } catch {
-            throw Self.classify(error)
-        }
+        try await collect(makeRequest(request, authorized: true), maxBodyBytes: maxBodyBytes)
     }
 
     /// Sends an API call with the key and returns as soon as the head arrives; the body streams.
@@ -73,31 +63,23 @@ public final class DashScopeClient: Sendable {
         } catch {
             throw Self.classify(error)
         }
-        let upstreamBody = response.body
-        let body = AsyncThrowingStream<[UInt8], Error> { continuation in
-            let pump = Task {
-                do {
-                    for try await buffer in upstreamBody {
-                        continuation.yield(Array(buffer: buffer))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: Self.classify(error))
-                }
-            }
-            continuation.onTermination = { _ in pump.cancel() }
-        }
         return UpstreamStream(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+            body: UpstreamBody(response.body))
     }
 
     /// Fetches a URL without the key (result documents are pre-signed and reject extra auth).
     public func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = 64 << 20) async throws(DashScopeError) -> UpstreamResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        return try await collect(request, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Executes a request within the request deadline and collects the whole answer.
+    private func collect(_ request: HTTPClientRequest, maxBodyBytes: Int) async throws(DashScopeError) -> UpstreamResponse {
         let started = ContinuousClock.now
         let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
         do {
-            var request = HTTPClientRequest(url: url)
-            request.method = .GET
             let response = try await http.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: maxBodyBytes)
             return UpstreamResponse(

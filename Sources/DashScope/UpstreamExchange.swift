@@ -1,3 +1,6 @@
+import AsyncHTTPClient
+import NIOCore
+
 /// One request to DashScope, before the key is added.
 public struct UpstreamRequest: Sendable {
     /// `GET`, `POST`, …
@@ -74,12 +77,43 @@ public struct UpstreamStream: Sendable {
     public var status: Int
     /// The response headers.
     public var headers: [(name: String, value: String)]
-    /// The body pieces as they arrive; throws `DashScopeError` when the upstream fails mid-body.
-    public var body: AsyncThrowingStream<[UInt8], Error>
+    /// The body pieces as they arrive (pulled, so a slow reader slows the upstream read); throws
+    /// `DashScopeError` when the upstream fails mid-body.
+    public var body: UpstreamBody
 
     /// The first header value of that name, case-insensitive.
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()
         return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+}
+
+/// An upstream response body read on demand: nothing is buffered beyond what the reader pulls.
+public struct UpstreamBody: AsyncSequence, Sendable {
+    /// One piece of the body.
+    public typealias Element = [UInt8]
+    private let base: HTTPClientResponse.Body
+
+    init(_ base: HTTPClientResponse.Body) {
+        self.base = base
+    }
+
+    /// Iterates the pieces, mapping transport errors to `DashScopeError`.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: HTTPClientResponse.Body.AsyncIterator
+
+        /// The next piece, or nil at the end.
+        public mutating func next() async throws -> [UInt8]? {
+            do {
+                return try await base.next().map { Array(buffer: $0) }
+            } catch {
+                throw DashScopeClient.classify(error)
+            }
+        }
+    }
+
+    /// Starts reading.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: base.makeAsyncIterator())
     }
 }

@@ -32,7 +32,7 @@ struct SSERelay: Sendable {
 
     /// Relays `body` through `handle`, which writes whatever it wants per event.
     func pump(
-        _ body: AsyncThrowingStream<[UInt8], Error>, to writer: ResponseBodyWriter,
+        _ body: UpstreamBody, to writer: ResponseBodyWriter,
         handle: @escaping @Sendable (ServerSentEvent, KeepAliveWriter) async throws -> Next
     ) async -> RelayOutcome {
         let output = KeepAliveWriter(writer: writer)
@@ -56,7 +56,7 @@ struct SSERelay: Sendable {
     }
 
     private static func relay(
-        _ body: AsyncThrowingStream<[UInt8], Error>, output: KeepAliveWriter,
+        _ body: UpstreamBody, output: KeepAliveWriter,
         handle: @Sendable (ServerSentEvent, KeepAliveWriter) async throws -> Next
     ) async -> RelayOutcome {
         var parser = SSEParser()
