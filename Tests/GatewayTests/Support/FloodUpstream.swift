@@ -1,0 +1,38 @@
+import MicroHTTPServer
+import Synchronization
+
+/// An upstream that streams SSE events as fast as it may, counting the bytes its writer accepted.
+final class FloodUpstream: HTTPHandler {
+    let written = Mutex(0)
+    let finished = Mutex(false)
+    let events: Int
+    let eventBytes: Int
+
+    init(events: Int, eventBytes: Int) {
+        self.events = events
+        self.eventBytes = eventBytes
+    }
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int { 1 << 20 }
+
+    func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse { HTTPResponse(status: 413) }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let padding = String(repeating: "x", count: max(0, eventBytes - 80))
+        return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream"], body: .stream { [self] writer in
+            for index in 1...events {
+                let block = "id:\(index)\nevent:result\n:HTTP_STATUS/200\ndata:{\"output\":{\"text\":\"\(padding)\"}}\n\n"
+                do { try await writer.write(block) } catch { return }
+                written.withLock { $0 += block.utf8.count }
+            }
+            finished.withLock { $0 = true }
+        })
+    }
+
+    /// Starts a server for this handler on a free loopback port.
+    func start() throws -> MicroHTTPServer {
+        let server = MicroHTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), handler: self)
+        try server.start()
+        return server
+    }
+}
