@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_RELEASE := .build/release/funasr-gateway
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build release run test clean
+.PHONY: all deps build release run test clean bench bench-deps
 
 all: build
 
@@ -35,6 +35,37 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory .venv/.installed
+	.venv/bin/openapi-spec-validator openapi.yaml
+	bash scripts/check-dockerfile.sh
+	bash scripts/run-schemathesis.sh
+
+# The Python test clients (openapi-spec-validator, schemathesis) in a project-local venv, rebuilt when
+# requirements-test.txt changes.
+.venv/.installed: requirements-test.txt
+	rm -rf .venv
+	python3 -m venv .venv
+	.venv/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+# nginx and wrk for `make bench` (Debian packages). A temporary policy-rc.d keeps the package from starting
+# nginx as a system service: the bench runs its own nginx processes on loopback ports.
+bench-deps: deps
+	@if ! command -v nginx >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then \
+		echo "installing nginx and wrk"; \
+		guard=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && \
+			$(SUDO) chmod 755 /usr/sbin/policy-rc.d && guard=1; fi; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx wrk >/dev/null; status=$$?; \
+		if [ -n "$$guard" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; \
+		exit $$status; \
+	fi
+
+# Side-by-side benchmark against nginx and a direct call (about 10 minutes); writes BENCHMARKS.md. Not part of `make test`.
+bench: bench-deps
+	$(SWIFT) build -c release
+	BENCH_COMMAND="make bench" bash scripts/bench.sh
 
 clean:
 	rm -rf .build .venv

@@ -17,7 +17,7 @@ struct ConfigCommand: AsyncParsableCommand {
         do {
             config = try options.configuration(environment: environment)
         } catch {
-            print("invalid configuration: \(error)")
+            print("check  invalid: \(error)")
             throw ExitCode(1)
         }
         var keySource = options.keySource(environment: environment)
@@ -40,7 +40,7 @@ struct ConfigCommand: AsyncParsableCommand {
             report.entries.append(("check", "ok"))
             print(report.text, terminator: "")
         } catch {
-            report.entries.append(("check", "invalid: \(error)"))
+            report.entries.append(("check", report.redacted("invalid: \(error)")))
             print(report.text, terminator: "")
             throw ExitCode(1)
         }

@@ -40,6 +40,10 @@ public struct GatewayConfiguration: Sendable {
     public var readinessCacheTTL: Duration = .seconds(5)
     /// Worker threads of the HTTP server.
     public var threads = 2
+    /// The Fun-ASR-Flash model behind the OpenAI-compatible API's OpenAI model names.
+    public var flashModel = RecognitionKind.flash.defaultModel
+    /// OpenAI model names mapped to DashScope model ids; whisper-1 and gpt-4o(-mini)-transcribe map to `flashModel` unless listed.
+    public var openAIModelAliases: [String: String] = [:]
 
     /// Creates the default configuration.
     public init() {}

@@ -1,4 +1,5 @@
 import DashScope
+import Foundation
 
 // What `funasr-gateway config` prints. Secrets never appear: the key is shown as `<redacted>` with where it came
 // from, the local tokens only as a count, and a base URL that carries user info (refused at start anyway) is not
@@ -9,8 +10,12 @@ public struct ConfigurationReport: Sendable {
     /// The lines, in print order.
     public var entries: [(name: String, value: String)]
 
+    private let baseURLWithUserInfo: String?
+
     /// Describes `configuration`; `keySource` says where the key came from (nil: no key configured).
     public init(configuration c: GatewayConfiguration, keySource: String?) {
+        let withUserInfo = c.baseURL.flatMap { $0.contains("@") ? $0 : nil }
+        baseURLWithUserInfo = withUserInfo
         var entries: [(name: String, value: String)] = []
         entries.append(("mode", c.simulated ? "simulated (built-in DashScope simulator, synthetic results)" : "dashscope"))
         let key = c.apiKey.map { $0.secret.isEmpty ? "empty" : "\($0)" } ?? "not set"
@@ -22,6 +27,7 @@ public struct ConfigurationReport: Sendable {
         case .success(let endpoint): entries.append(("upstream", endpoint.origin))
         case .failure(let error): entries.append(("upstream", "invalid: \(error)"))
         }
+        entries = entries.map { ($0.name, Self.redact($0.value, baseURL: withUserInfo)) }
         entries.append(("listen", "\(c.listen)"))
         entries.append(("local_tokens", c.tokens.isEmpty ? "0 (local authentication off)" : "\(c.tokens.count) configured"))
         entries.append(("allow_unauthenticated", "\(c.allowUnauthenticated)"))
@@ -38,6 +44,9 @@ public struct ConfigurationReport: Sendable {
         entries.append(("readiness_timeout", Self.seconds(c.readinessTimeout)))
         entries.append(("readiness_cache", Self.seconds(c.readinessCacheTTL)))
         entries.append(("threads", "\(c.threads)"))
+        entries.append(("flash_model", c.flashModel))
+        let aliases = c.openAIModelAliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        entries.append(("openai_model_aliases", aliases.isEmpty ? "-" : aliases.joined(separator: ",")))
         self.entries = entries
     }
 
@@ -45,6 +54,16 @@ public struct ConfigurationReport: Sendable {
     public var text: String {
         let width = entries.map(\.name.count).max() ?? 0
         return entries.map { $0.name + String(repeating: " ", count: width - $0.name.count + 2) + $0.value + "\n" }.joined()
+    }
+
+    /// `message` with a base URL that carries user info replaced by `<base URL redacted>`.
+    public func redacted(_ message: String) -> String {
+        Self.redact(message, baseURL: baseURLWithUserInfo)
+    }
+
+    private static func redact(_ text: String, baseURL: String?) -> String {
+        guard let baseURL, !baseURL.isEmpty else { return text }
+        return text.replacingOccurrences(of: baseURL, with: "<base URL redacted>")
     }
 
     /// `1.5s`, `30s`.

@@ -42,7 +42,7 @@ public enum HealthCheck {
             result = (response.isSuccess, "\(response.isSuccess ? "healthy" : "unhealthy"): HTTP \(response.status) \(body)")
         } catch {
             switch error {
-            case .timeout: result = (false, "unhealthy: \(url) did not answer within \(timeout.components.seconds) s")
+            case .timeout: result = (false, "unhealthy: \(url) did not answer within \(ConfigurationReport.seconds(timeout))")
             case .unreachable: result = (false, "unhealthy: cannot connect to \(url)")
             default: result = (false, "unhealthy: \(url) did not answer HTTP")
             }

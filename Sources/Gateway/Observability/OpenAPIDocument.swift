@@ -44,6 +44,12 @@ security:
 tags:
   - name: transcriptions
     description: Asynchronous file transcription (DashScope Fun-ASR file recognition tasks).
+  - name: recognition
+    description: Synchronous recognition of short audio (Fun-ASR-Flash, Fun-ASR-Realtime), as JSON or events.
+  - name: openai
+    description: OpenAI-compatible routes (errors in OpenAI's shape).
+  - name: dashscope-native
+    description: DashScope's own API at DashScope's paths, key injected (errors in DashScope's shape).
   - name: operations
     description: Health, readiness, metrics and this document; open without a local token.
 paths:
@@ -177,7 +183,13 @@ paths:
           content:
             application/yaml:
               schema:
-                type: string
+                description: An OpenAPI 3.1 document (this one).
+                type: object
+                required: [openapi, info, paths]
+                properties:
+                  openapi:
+                    type: string
+                    const: 3.1.0
   /v1/transcriptions:
     post:
       operationId: submitTranscription
@@ -242,6 +254,10 @@ paths:
                 id: $response.body#/task_id
             CancelTask:
               operationId: cancelTranscription
+              parameters:
+                id: $response.body#/task_id
+            GetTranscript:
+              operationId: getTranscript
               parameters:
                 id: $response.body#/task_id
         '400':
@@ -578,6 +594,600 @@ paths:
           $ref: '#/components/responses/UpstreamUnavailable'
         '504':
           $ref: '#/components/responses/GatewayTimeout'
+  /v1/flash:
+    post:
+      operationId: recognizeFlash
+      tags: [recognition]
+      summary: Recognize short audio with Fun-ASR-Flash
+      description: |
+        Synchronous recognition of up to 10 MB of audio. Three request forms: JSON with `audio_url`, JSON with
+        `audio_base64` (plain base64 or a `data:` URI), or the raw audio as the body (`Content-Type: audio/*`,
+        `video/*` or `application/octet-stream`) with the options in the query string. `format` is inferred from
+        the URL, data URI or Content-Type when possible.
+
+        With `stream` (`"stream": true`, `?stream=true` or `Accept: text/event-stream`) the answer is an event
+        stream (see `RecognitionEventStream`): one `result` event per DashScope event, as it arrives, then exactly
+        one `done` or `error` event. Without it, one JSON (`RecognitionResult`).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/RecognitionStream'
+        - $ref: '#/components/parameters/RawModel'
+        - $ref: '#/components/parameters/RawFormat'
+        - $ref: '#/components/parameters/RawSampleRate'
+        - $ref: '#/components/parameters/RawLanguageHints'
+        - $ref: '#/components/parameters/RawVocabularyId'
+        - name: context
+          in: query
+          description: Raw-body form only. Earlier text the model may use as context.
+          schema:
+            type: string
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/FlashRequest'
+            examples:
+              url:
+                summary: Audio at a URL
+                value:
+                  audio_url: https://example.com/short.wav
+                  language_hints: [zh]
+              streamed:
+                summary: The same, as an event stream
+                value:
+                  audio_url: https://example.com/short.mp3
+                  stream: true
+          audio/*:
+            schema:
+              type: string
+              format: binary
+          application/octet-stream:
+            schema:
+              type: string
+              format: binary
+      responses:
+        '200':
+          $ref: '#/components/responses/RecognitionOK'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+  /v1/realtime:
+    post:
+      operationId: recognizeRealtime
+      tags: [recognition]
+      summary: Recognize audio with Fun-ASR-Realtime over HTTP
+      description: |
+        Like `/v1/flash` with the Fun-ASR-Realtime model (served by DashScope in cn-beijing only: another region
+        answers 400). `vad_enabled` instead of `context`. Streaming is the natural mode: sentences arrive as
+        `result` events while they are recognized.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/RecognitionStream'
+        - $ref: '#/components/parameters/RawModel'
+        - $ref: '#/components/parameters/RawFormat'
+        - $ref: '#/components/parameters/RawSampleRate'
+        - $ref: '#/components/parameters/RawLanguageHints'
+        - $ref: '#/components/parameters/RawVocabularyId'
+        - name: vad_enabled
+          in: query
+          description: Raw-body form only. Voice activity detection, `true` or `false`.
+          schema:
+            type: string
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RealtimeRequest'
+            example:
+              audio_url: https://example.com/call.wav
+              stream: true
+          audio/*:
+            schema:
+              type: string
+              format: binary
+          application/octet-stream:
+            schema:
+              type: string
+              format: binary
+      responses:
+        '200':
+          $ref: '#/components/responses/RecognitionOK'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+  /v1/audio/transcriptions:
+    post:
+      operationId: createTranscription
+      tags: [openai]
+      summary: OpenAI-compatible transcription (served by Fun-ASR-Flash)
+      description: |
+        OpenAI's `POST /v1/audio/transcriptions`, answered by Fun-ASR-Flash, so OpenAI SDKs work with
+        `base_url` pointed at the gateway. `whisper-1`, `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` map to
+        the Flash model (configurable aliases); a DashScope model id is used as given. Errors use the OpenAI shape.
+        `stream=true` answers OpenAI's transcription events (data-only SSE): `transcript.text.delta` as text becomes
+        final, then one `transcript.text.done`; a failure ends the stream with `data: {"error": {…}}`.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              $ref: '#/components/schemas/OpenAITranscriptionForm'
+            encoding:
+              file:
+                contentType: audio/*, application/octet-stream
+      responses:
+        '200':
+          description: The transcript in `response_format` (json by default), or events with `stream=true`.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - $ref: '#/components/schemas/OpenAITranscription'
+                  - $ref: '#/components/schemas/OpenAIVerboseTranscription'
+              example:
+                text: Hello, and welcome.
+                usage:
+                  type: duration
+                  seconds: 2
+            text/plain:
+              schema:
+                type: string
+            application/x-subrip:
+              schema:
+                type: string
+            text/vtt:
+              schema:
+                type: string
+            text/event-stream:
+              schema:
+                $ref: '#/components/schemas/OpenAITranscriptionEventStream'
+              example: |
+                data: {"delta":"Hello, and welcome.","type":"transcript.text.delta"}
+
+                data: {"text":"Hello, and welcome.","type":"transcript.text.done","usage":{"seconds":2,"type":"duration"}}
+
+        '400':
+          $ref: '#/components/responses/OpenAIError'
+        '401':
+          $ref: '#/components/responses/OpenAIError'
+        '403':
+          $ref: '#/components/responses/OpenAIError'
+        '413':
+          $ref: '#/components/responses/OpenAIError'
+        '415':
+          $ref: '#/components/responses/OpenAIError'
+        '429':
+          $ref: '#/components/responses/OpenAIError'
+        '500':
+          $ref: '#/components/responses/OpenAIError'
+        '502':
+          $ref: '#/components/responses/OpenAIError'
+        '503':
+          $ref: '#/components/responses/OpenAIError'
+        '504':
+          $ref: '#/components/responses/OpenAIError'
+  /v1/models:
+    get:
+      operationId: listModels
+      tags: [openai]
+      summary: OpenAI-compatible model list
+      description: The Flash model, the DashScope ids aliases point at, then the aliases (OpenAI names).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+      responses:
+        '200':
+          description: The models.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [object, data]
+                properties:
+                  object:
+                    type: string
+                    const: list
+                  data:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/OpenAIModel'
+        '401':
+          $ref: '#/components/responses/OpenAIError'
+  /v1/models/{model}:
+    get:
+      operationId: getModel
+      tags: [openai]
+      summary: One OpenAI-compatible model
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: model
+          in: path
+          required: true
+          description: A model id from `GET /v1/models`.
+          schema:
+            type: string
+          example: whisper-1
+      responses:
+        '200':
+          description: The model.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/OpenAIModel'
+        '401':
+          $ref: '#/components/responses/OpenAIError'
+        '404':
+          $ref: '#/components/responses/OpenAIError'
+  /api/v1/services/audio/asr/transcription:
+    post:
+      operationId: nativeSubmitTranscription
+      tags: [dashscope-native]
+      summary: DashScope-native task submit (passthrough)
+      description: |
+        DashScope's own endpoint at the same path: point a DashScope SDK's base URL at the gateway. The gateway
+        adds its key and an empty `parameters` object when the body lacks one (DashScope otherwise fails the task);
+        `X-DashScope-*` headers, `Content-Type`, `Accept` and `User-Agent` are forwarded; DashScope's status,
+        headers and body come back as they are (its `x-request-id` as `X-DashScope-Request-Id`).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: X-DashScope-Async
+          in: header
+          description: '`enable`: required by DashScope for this endpoint.'
+          schema:
+            type: string
+            example: enable
+        - $ref: '#/components/parameters/DashScopeOssResolve'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DashScopeSubmit'
+            example:
+              model: fun-asr
+              input:
+                file_urls: [https://example.com/meeting.wav]
+              parameters: {}
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '413':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+  /api/v1/tasks:
+    get:
+      operationId: nativeListTasks
+      tags: [dashscope-native]
+      summary: DashScope-native task list (passthrough)
+      description: DashScope's task list; the query string is forwarded as it is.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: task_id
+          in: query
+          schema:
+            type: string
+        - name: status
+          in: query
+          schema:
+            type: string
+        - name: model_name
+          in: query
+          schema:
+            type: string
+        - name: start_time
+          in: query
+          description: '`YYYYMMDDhhmmss` in Beijing time.'
+          schema:
+            type: string
+        - name: end_time
+          in: query
+          schema:
+            type: string
+        - name: page_no
+          in: query
+          schema:
+            type: integer
+        - name: page_size
+          in: query
+          schema:
+            type: integer
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+  /api/v1/tasks/{id}:
+    get:
+      operationId: nativeQueryTask
+      tags: [dashscope-native]
+      summary: DashScope-native task query (passthrough)
+      description: DashScope's task query (an unknown id answers 200 with `task_status` UNKNOWN, as DashScope does).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/TaskId'
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+    post:
+      operationId: nativeQueryTaskPost
+      tags: [dashscope-native]
+      summary: DashScope-native task query by POST (passthrough)
+      description: The same query with POST, as some DashScope SDKs send it.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/TaskId'
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '413':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+  /api/v1/tasks/{id}/cancel:
+    post:
+      operationId: nativeCancelTask
+      tags: [dashscope-native]
+      summary: DashScope-native task cancel (passthrough)
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/TaskId'
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '413':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+  /api/v1/services/aigc/multimodal-generation/generation:
+    post:
+      operationId: nativeGeneration
+      tags: [dashscope-native]
+      summary: DashScope-native Flash/Realtime recognition (passthrough)
+      description: |
+        DashScope's Flash/Realtime endpoint at the same path. Without `X-DashScope-SSE: enable` one JSON comes back
+        as DashScope sent it; with it, DashScope's events are relayed one by one in DashScope's own framing
+        (`id:1`, `event:result`, `:HTTP_STATUS/200`, `data:{…}`), so the SDKs' parsers read them; `: keep-alive`
+        comments fill long silences, and an upstream failure after the head ends the stream with an `event:error`
+        frame carrying `{"code","message","request_id"}`. Body cap: the audio limit (`--upload-limit`).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: X-DashScope-SSE
+          in: header
+          description: '`enable` for an event stream.'
+          schema:
+            type: string
+            example: enable
+        - $ref: '#/components/parameters/DashScopeOssResolve'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              description: DashScope's generation body (`model`, `input.messages`, `parameters`), forwarded as it is.
+            example:
+              model: fun-asr-flash-2026-06-15
+              input:
+                messages:
+                  - role: user
+                    content:
+                      - type: input_audio
+                        input_audio:
+                          data: https://example.com/short.wav
+              parameters:
+                format: wav
+      responses:
+        '200':
+          description: DashScope's answer, or its event stream.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DashScopeAnswer'
+            text/event-stream:
+              schema:
+                $ref: '#/components/schemas/DashScopeEventStream'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '413':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
+  /api/v1/uploads:
+    get:
+      operationId: nativeUploadPolicy
+      tags: [dashscope-native]
+      summary: DashScope-native temporary-upload policy (passthrough)
+      description: |
+        `?action=getPolicy&model=…`: the signed form for uploading a local file to DashScope's temporary OSS
+        storage (then submit its `oss://` URL). Forwarded as it is.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: action
+          in: query
+          schema:
+            type: string
+            example: getPolicy
+        - name: model
+          in: query
+          schema:
+            type: string
+            example: fun-asr
+      responses:
+        '200':
+          $ref: '#/components/responses/DashScopeOK'
+        '400':
+          $ref: '#/components/responses/DashScopeError'
+        '401':
+          $ref: '#/components/responses/DashScopeError'
+        '403':
+          $ref: '#/components/responses/DashScopeError'
+        '404':
+          $ref: '#/components/responses/DashScopeError'
+        '429':
+          $ref: '#/components/responses/DashScopeError'
+        '500':
+          $ref: '#/components/responses/DashScopeError'
+        '502':
+          $ref: '#/components/responses/DashScopeError'
+        '503':
+          $ref: '#/components/responses/DashScopeError'
+        '504':
+          $ref: '#/components/responses/DashScopeError'
 components:
   securitySchemes:
     localToken:
@@ -606,6 +1216,50 @@ components:
         type: string
         pattern: '^[A-Za-z0-9_-]{1,128}$'
       example: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
+    RecognitionStream:
+      name: stream
+      in: query
+      description: '`true` or `1` answers an event stream (also `"stream": true` in JSON, or `Accept: text/event-stream`).'
+      schema:
+        type: string
+      example: 'true'
+    RawModel:
+      name: model
+      in: query
+      description: Raw-body form only. The DashScope model (default `fun-asr-flash-2026-06-15` / `fun-asr-realtime`).
+      schema:
+        type: string
+    RawFormat:
+      name: format
+      in: query
+      description: Raw-body form only. The audio format (wav, mp3, opus, …); default from the Content-Type.
+      schema:
+        type: string
+    RawSampleRate:
+      name: sample_rate
+      in: query
+      description: Raw-body form only. Sample rate in Hz, e.g. 16000.
+      schema:
+        type: string
+    RawLanguageHints:
+      name: language_hints
+      in: query
+      description: Raw-body form only. Comma-separated language codes, e.g. `zh,en`.
+      schema:
+        type: string
+    RawVocabularyId:
+      name: vocabulary_id
+      in: query
+      description: Raw-body form only. A DashScope hot-word vocabulary id.
+      schema:
+        type: string
+    DashScopeOssResolve:
+      name: X-DashScope-OssResourceResolve
+      in: header
+      description: '`enable` when the body references `oss://` temporary uploads.'
+      schema:
+        type: string
+        example: enable
   headers:
     X-Request-Id:
       description: The gateway's request id for this exchange (the client's, or a new UUID).
@@ -776,6 +1430,86 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/LocalError'
+    UnsupportedMediaType:
+      description: The body is neither JSON nor raw audio (code `unsupported_media_type`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
+    RecognitionOK:
+      description: The recognition result as one JSON, or (streaming) as events.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        X-DashScope-Request-Id:
+          $ref: '#/components/headers/X-DashScope-Request-Id'
+        X-FunASR-Gateway-Mode:
+          $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/RecognitionResult'
+          example:
+            text: Hello, and welcome.
+            sentences:
+              - begin_time: 100
+                end_time: 1900
+                text: Hello, and welcome.
+                sentence_end: true
+            model: fun-asr-flash-2026-06-15
+            request_id: 0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d
+            usage:
+              duration_seconds: 2
+        text/event-stream:
+          schema:
+            $ref: '#/components/schemas/RecognitionEventStream'
+          example: |
+            id: 1
+            event: result
+            data: {"output":{"sentence":{"begin_time":100,"end_time":1900,"text":"Hello, and welcome.","sentence_end":true}},"request_id":"0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d"}
+
+            event: done
+            data: {"events":1,"request_id":"0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d"}
+
+    OpenAIError:
+      description: |
+        An error in OpenAI's shape. 400 `invalid_request` (the field in `param`), 401 (local token or DashScope
+        key), 404 `model_not_found`, 413 `audio_too_large` (Flash takes at most 10 MB), DashScope's own status and
+        code passed through, 502/504 when DashScope failed or was slow.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/OpenAIError'
+    DashScopeOK:
+      description: DashScope's answer, relayed as it came.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        X-DashScope-Request-Id:
+          $ref: '#/components/headers/X-DashScope-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/DashScopeAnswer'
+    DashScopeError:
+      description: |
+        DashScope's error, relayed as it came (its status, code and message), or the gateway's own in DashScope's
+        shape (401 local token, 400 bad task id, 502 `upstream_unreachable`, 504 `upstream_timeout`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        X-DashScope-Request-Id:
+          $ref: '#/components/headers/X-DashScope-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/DashScopeError'
   schemas:
     LocalError:
       description: The error body of the local API and the operations routes.
@@ -897,7 +1631,7 @@ components:
         file_url:
           description: One audio or video URL (http, https, or oss:// from DashScope's temporary upload).
           type: [string, 'null']
-          pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://[A-Za-z0-9.-]+(?:/[!-~]*)?$'
+          pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://\S+$'
         file_urls:
           description: 1 to 100 audio or video URLs.
           type: [array, 'null']
@@ -905,7 +1639,7 @@ components:
           maxItems: 100
           items:
             type: string
-            pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://[A-Za-z0-9.-]+(?:/[!-~]*)?$'
+            pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://\S+$'
         model:
           description: The DashScope model (default `fun-asr`).
           type: [string, 'null']
@@ -1187,6 +1921,361 @@ components:
                 type: string
               punctuation:
                 type: string
+    FlashRequest:
+      description: A Fun-ASR-Flash request; give `audio_url` or `audio_base64` (at most 10 MB decoded).
+      type: object
+      additionalProperties: false
+      properties:
+        audio_url:
+          description: An http, https or oss:// URL DashScope downloads.
+          type: string
+          pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://'
+        audio_base64:
+          description: The audio in base64, or a `data:audio/…;base64,…` URI.
+          type: string
+        format:
+          description: wav, mp3, opus, …; inferred from the URL or data URI when absent.
+          type: [string, 'null']
+        sample_rate:
+          description: Sample rate in Hz (a number or a string of digits).
+          type: [integer, string, 'null']
+          minimum: 1
+          pattern: '^\+?[0-9]+$'
+        language_hints:
+          description: Language codes (DashScope reads the first); a single string is accepted.
+          type: [array, string, 'null']
+          items:
+            type: string
+        vocabulary_id:
+          type: [string, 'null']
+        context:
+          description: Earlier text the model may use as context.
+          type: [string, 'null']
+        model:
+          description: The DashScope model (default `fun-asr-flash-2026-06-15`).
+          type: [string, 'null']
+          pattern: '^[^ ]+$'
+        stream:
+          description: Answer an event stream.
+          type: [boolean, 'null']
+      oneOf:
+        - required: [audio_url]
+        - required: [audio_base64]
+    RealtimeRequest:
+      description: A Fun-ASR-Realtime request; give `audio_url` or `audio_base64` (at most 10 MB decoded).
+      type: object
+      additionalProperties: false
+      properties:
+        audio_url:
+          description: An http, https or oss:// URL DashScope downloads.
+          type: string
+          pattern: '^(?:[Hh][Tt][Tt][Pp][Ss]?|[Oo][Ss][Ss])://'
+        audio_base64:
+          description: The audio in base64, or a `data:audio/…;base64,…` URI.
+          type: string
+        format:
+          type: [string, 'null']
+        sample_rate:
+          description: Accepted for symmetry with Flash; Realtime does not use it.
+          type: [integer, string, 'null']
+          minimum: 1
+          pattern: '^\+?[0-9]+$'
+        language_hints:
+          type: [array, string, 'null']
+          items:
+            type: string
+        vocabulary_id:
+          type: [string, 'null']
+        vad_enabled:
+          description: Voice activity detection.
+          type: [boolean, 'null']
+        model:
+          description: The DashScope model (default `fun-asr-realtime`).
+          type: [string, 'null']
+          pattern: '^[^ ]+$'
+        stream:
+          type: [boolean, 'null']
+      oneOf:
+        - required: [audio_url]
+        - required: [audio_base64]
+    RecognitionResult:
+      type: object
+      additionalProperties: false
+      required: [text, sentences, model, request_id]
+      properties:
+        text:
+          type: string
+        sentences:
+          description: DashScope's sentences (with `words` and their timestamps), unchanged.
+          type: array
+          items:
+            type: object
+        model:
+          type: string
+        request_id:
+          type: string
+        usage:
+          type: object
+          properties:
+            duration_seconds:
+              description: Billed audio seconds, as DashScope counts them.
+              type: number
+    RecognitionEventStream:
+      description: |
+        One server-sent event (standard framing; this schema describes each event as OpenAPI 3.2's SSE item
+        schema does: `event`, `data`, `id`). `event: result`: one per DashScope event, `id` as DashScope numbered
+        it, `data` DashScope's JSON unchanged (`output.sentence` with `text`, `begin_time`, `end_time`, `words`,
+        `sentence_end`; `usage` on the last). Then exactly one terminal event: `event: done` with
+        `{"request_id", "events"}`, or `event: error` with the local error body (a failure after the 200 head:
+        upstream error frame, dropped connection, idle timeout). `: keep-alive` comment lines fill long silences.
+      oneOf:
+        - type: object
+          required: [event, data]
+          properties:
+            event:
+              const: result
+            id:
+              type: string
+            data:
+              type: string
+              contentMediaType: application/json
+              contentSchema:
+                $ref: '#/components/schemas/DashScopeAnswer'
+        - type: object
+          required: [event, data]
+          properties:
+            event:
+              const: done
+            id:
+              type: string
+            data:
+              type: string
+              contentMediaType: application/json
+              contentSchema:
+                type: object
+                required: [request_id, events]
+                properties:
+                  request_id:
+                    type: [string, 'null']
+                  events:
+                    description: How many `result` events were sent.
+                    type: integer
+        - type: object
+          required: [event, data]
+          properties:
+            event:
+              const: error
+            id:
+              type: string
+            data:
+              type: string
+              contentMediaType: application/json
+              contentSchema:
+                $ref: '#/components/schemas/LocalError'
+    OpenAITranscriptionForm:
+      type: object
+      additionalProperties: false
+      required: [file]
+      properties:
+        file:
+          description: The audio (at most 10 MB); its file name's extension or Content-Type names the format.
+          type: string
+          format: binary
+        model:
+          description: '`whisper-1`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe` (aliases of the Flash model) or a DashScope model id.'
+          type: string
+        language:
+          description: ISO-639-1 code such as `en` or `zh`.
+          type: string
+        prompt:
+          description: Context text for the model.
+          type: string
+        response_format:
+          description: json (default), text, srt, vtt or verbose_json.
+          type: string
+          enum: [json, text, srt, vtt, verbose_json]
+        timestamp_granularities[]:
+          description: With verbose_json; `segment` (default) and/or `word`.
+          type: array
+          items:
+            type: string
+            enum: [word, segment]
+        stream:
+          description: Answer OpenAI's transcription events (json or text response_format only).
+          type: boolean
+        temperature:
+          description: Accepted and ignored (Fun-ASR has no equivalent).
+        chunking_strategy:
+          description: Accepted and ignored.
+        include[]:
+          description: Accepted and ignored.
+    OpenAITranscription:
+      type: object
+      additionalProperties: false
+      required: [text]
+      properties:
+        text:
+          type: string
+        usage:
+          $ref: '#/components/schemas/OpenAIUsage'
+    OpenAIVerboseTranscription:
+      type: object
+      additionalProperties: false
+      required: [task, language, duration, text]
+      properties:
+        task:
+          type: string
+          const: transcribe
+        language:
+          description: The language's English name.
+          type: string
+        duration:
+          description: The audio's length in seconds.
+          type: number
+        text:
+          type: string
+        usage:
+          $ref: '#/components/schemas/OpenAIUsage'
+        segments:
+          type: array
+          items:
+            type: object
+            required: [id, start, end, text]
+            properties:
+              id:
+                type: integer
+              seek:
+                type: integer
+              start:
+                type: number
+              end:
+                type: number
+              text:
+                type: string
+              tokens:
+                type: array
+                items:
+                  type: integer
+              temperature:
+                type: number
+              avg_logprob:
+                type: number
+              compression_ratio:
+                type: number
+              no_speech_prob:
+                type: number
+        words:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [word, start, end]
+            properties:
+              word:
+                type: string
+              start:
+                type: number
+              end:
+                type: number
+    OpenAIUsage:
+      type: object
+      additionalProperties: false
+      required: [type, seconds]
+      properties:
+        type:
+          type: string
+          const: duration
+        seconds:
+          type: number
+    OpenAITranscriptionEventStream:
+      description: |
+        One data-only server-sent event (no `event:` line, so its type is `message`), whose data is a JSON object:
+        `{"type": "transcript.text.delta", "delta"}` as text becomes final, then one
+        `{"type": "transcript.text.done", "text", "usage"}`. A failure ends the stream with
+        `data: {"error": {"message", "type", "param", "code"}}`. `: keep-alive` comments fill long silences.
+      type: object
+      required: [data]
+      properties:
+        event:
+          const: message
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema:
+            oneOf:
+              - type: object
+                required: [type, delta]
+                properties:
+                  type:
+                    const: transcript.text.delta
+                  delta:
+                    type: string
+              - type: object
+                required: [type, text]
+                properties:
+                  type:
+                    const: transcript.text.done
+                  text:
+                    type: string
+                  usage:
+                    $ref: '#/components/schemas/OpenAIUsage'
+              - $ref: '#/components/schemas/OpenAIError'
+    OpenAIModel:
+      type: object
+      additionalProperties: false
+      required: [id, object, created, owned_by]
+      properties:
+        id:
+          type: string
+        object:
+          type: string
+          const: model
+        created:
+          description: Unix time of the model's release date (0 when unknown).
+          type: integer
+        owned_by:
+          description: '`alibaba-cloud` for DashScope models, `funasr-gateway` for aliases.'
+          type: string
+    DashScopeSubmit:
+      description: DashScope's submit body (`model`, `input.file_urls`, `parameters`), forwarded as it is.
+      type: object
+      properties:
+        model:
+          type: string
+        input:
+          type: object
+          properties:
+            file_urls:
+              type: array
+              items:
+                type: string
+        parameters:
+          type: object
+    DashScopeAnswer:
+      description: A DashScope success body (`output`, `usage`, `request_id`, …), passed through unchanged.
+      type: object
+      properties:
+        request_id:
+          type: string
+        output:
+          type: object
+        usage:
+          type: object
+    DashScopeEventStream:
+      description: |
+        One event of DashScope's own SSE framing, relayed event by event: `id:N`, `event:result`,
+        `:HTTP_STATUS/200`, `data:{…}` (the same JSON as the non-streaming answer, one sentence at a time). A
+        failure ends the stream with `event:error`, `:HTTP_STATUS/<status>` and `data:{"code","message","request_id"}`.
+      type: object
+      required: [event, data]
+      properties:
+        id:
+          type: string
+        event:
+          enum: [result, error]
+        data:
+          type: string
+          contentMediaType: application/json
 
 """#
 }

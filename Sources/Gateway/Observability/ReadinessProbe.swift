@@ -102,7 +102,7 @@ final class ReadinessProbe: Sendable {
             checkedAtMilliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
         switch answer {
         case nil:
-            outcome.reason = "DashScope did not answer within \(timeout.components.seconds) s"
+            outcome.reason = "DashScope did not answer within \(ConfigurationReport.seconds(timeout))"
         case .failure(let error):
             outcome.reason = describe(error)
         case .success(let response):

@@ -6,15 +6,22 @@ import ServerSentEvents
 /// Upstream calls made on behalf of one request: adds the request id, records the trace, decodes.
 struct UpstreamCalls: Sendable {
     let client: DashScopeClient
+    /// Counts upstream errors by code (nil in unit tests that need no metrics).
+    var metrics: GatewayMetrics?
 
     /// Sends a call and returns the 2xx answer; any other answer throws its `DashScopeError`.
     func send(_ request: UpstreamRequest, _ context: RouteContext) async throws -> UpstreamResponse {
         var request = request
         request.headers.append((name: "X-Request-Id", value: context.requestID))
-        let response = try await client.send(request)
-        context.trace.recordUpstream(response.duration, requestID: response.requestID)
-        if let error = response.error { throw error }
-        return response
+        do {
+            let response = try await client.send(request)
+            context.trace.recordUpstream(response.duration, requestID: response.requestID)
+            if let error = response.error { throw error }
+            return response
+        } catch {
+            metrics?.upstreamError(code: GatewayError.from(error).code)
+            throw error
+        }
     }
 
     /// Opens a streamed call; a non-2xx head is read (bounded) and thrown as its DashScope error.
@@ -22,7 +29,13 @@ struct UpstreamCalls: Sendable {
         var request = request
         request.headers.append((name: "X-Request-Id", value: context.requestID))
         let started = ContinuousClock.now
-        let stream = try await client.stream(request)
+        let stream: UpstreamStream
+        do {
+            stream = try await client.stream(request)
+        } catch {
+            metrics?.upstreamError(code: GatewayError.from(error).code)
+            throw error
+        }
         let requestID = stream.header("x-request-id")
         context.trace.recordUpstream(ContinuousClock.now - started, requestID: requestID)
         guard (200..<300).contains(stream.status) else {
@@ -30,7 +43,9 @@ struct UpstreamCalls: Sendable {
             for try await chunk in stream.body where body.count < 64 * 1024 {
                 body += chunk
             }
-            throw Self.errorFromFailedStream(status: stream.status, body: body, stream: stream)
+            let error = Self.errorFromFailedStream(status: stream.status, body: body, stream: stream)
+            metrics?.upstreamError(code: error.code)
+            throw error
         }
         return stream
     }

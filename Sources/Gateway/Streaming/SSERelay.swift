@@ -23,6 +23,8 @@ struct SSERelay: Sendable {
     var keepAliveInterval: Duration = .seconds(15)
     /// The keep-alive block in the client's framing.
     var keepAliveBlock: [UInt8] = Array(": keep-alive\n\n".utf8)
+    /// Counts open streams, relayed events and mid-stream upstream failures.
+    var metrics: GatewayMetrics?
 
     /// What the handler tells the relay after each event.
     enum Next: Sendable {
@@ -36,9 +38,17 @@ struct SSERelay: Sendable {
         handle: @escaping @Sendable (ServerSentEvent, KeepAliveWriter) async throws -> Next
     ) async -> RelayOutcome {
         let output = KeepAliveWriter(writer: writer)
-        return await withTaskGroup(of: RelayOutcome?.self) { group in
+        metrics?.streamOpened()
+        defer { metrics?.streamClosed() }
+        let metrics = self.metrics
+        let counted: @Sendable (ServerSentEvent, KeepAliveWriter) async throws -> Next = { event, output in
+            let next = try await handle(event, output)
+            metrics?.eventRelayed()
+            return next
+        }
+        let outcome = await withTaskGroup(of: RelayOutcome?.self) { group in
             group.addTask {
-                await Self.relay(body, output: output, handle: handle)
+                await Self.relay(body, output: output, handle: counted)
             }
             group.addTask { [keepAliveInterval, keepAliveBlock] in
                 await output.keepAlive(every: keepAliveInterval, block: keepAliveBlock)
@@ -53,6 +63,8 @@ struct SSERelay: Sendable {
             }
             return outcome
         }
+        if case .failed(let error, _) = outcome { metrics?.upstreamError(code: error.code) }
+        return outcome
     }
 
     private static func relay(
