@@ -59,6 +59,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark tools behind `make bench` (not used by any test).
+        .executableTarget(
+            name: "funasr-bench",
+            dependencies: [
+                "MicroHTTPServer", "ServerSentEvents",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ServerSentEventsTests", dependencies: ["ServerSentEvents"]),
         .testTarget(
             name: "MicroHTTPServerTests",

@@ -59,6 +59,12 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("stream-idle-timeout"), help: "Longest silence in seconds inside an upstream stream (default: 60).")
     var streamIdleTimeout: Int = 60
 
+    @Option(name: .customLong("flash-model"), help: "Fun-ASR-Flash model that OpenAI model names map to [env: FUNASR_GATEWAY_FLASH_MODEL] (default: fun-asr-flash-2026-06-15).")
+    var flashModel: String?
+
+    @Option(name: .customLong("model-alias"), help: "OpenAI model name=DashScope model, e.g. whisper-1=fun-asr-flash-2026-06-15; repeatable [env: FUNASR_GATEWAY_MODEL_ALIASES, comma-separated].")
+    var modelAliases: [String] = []
+
     /// Builds the configuration from flags, then environment, then defaults (without the simulator).
     func configuration(environment: [String: String]) throws -> GatewayConfiguration {
         var config = GatewayConfiguration()
@@ -91,6 +97,9 @@ struct GatewayOptions: ParsableArguments {
         config.audioBodyLimit = uploadLimit
         config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
         config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }
+        let aliasEntries = modelAliases.isEmpty ? (environment["FUNASR_GATEWAY_MODEL_ALIASES"] ?? "").split(separator: ",").map(String.init) : modelAliases
+        config.openAIModelAliases = try GatewayConfiguration.parseModelAliases(aliasEntries)
         return config
     }
 }
