@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import MicroHTTPServer
+
+/// The SSE upstream double: `POST …/generation` answers a DashScope-framed stream paced by the plan in
+/// the body, each event stamped with its CLOCK_MONOTONIC send time; every other request gets a 404.
+struct SSEUpstreamHandler: HTTPHandler {
+    static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
+    /// The plan used when the body carries none.
+    let fallback: StreamPlan
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int { 1 << 20 }
+
+    func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
+        HTTPResponse(status: 413, contentType: "application/json", text: "{\"code\":\"TooLarge\"}")
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        guard request.head.method == "POST", request.head.path == Self.generationPath else {
+            return HTTPResponse(status: 404, contentType: "application/json", text: "{\"code\":\"NotFound\",\"message\":\"bench upstream\"}")
+        }
+        let plan = StreamPlan.find(in: request.body) ?? fallback
+        let requestID = request.head.headers["X-Request-Id"] ?? "bench-\(UUID().uuidString.lowercased())"
+        let payload = EventPayload(requestID: requestID)
+        let headers: HTTPHeaders = [
+            "Content-Type": "text/event-stream;charset=UTF-8", "Cache-Control": "no-cache", "X-Request-Id": requestID,
+        ]
+        return HTTPResponse(status: 200, headers: headers, body: .stream { writer in
+            await Self.play(plan, payload: payload, on: writer)
+        })
+    }
+
+    /// Writes the plan's events on a fixed schedule (no drift); stops when the client leaves.
+    static func play(_ plan: StreamPlan, payload: EventPayload, on writer: ResponseBodyWriter) async {
+        let clock = ContinuousClock()
+        var due = clock.now
+        for index in 0..<plan.totalEvents {
+            let pause = plan.pauseBefore(index)
+            let prefix = payload.prefix(seq: index + 1)
+            if pause > 0 {
+                due = due.advanced(by: .milliseconds(pause))
+                do { try await Task.sleep(until: due, clock: clock) } catch { return }
+            }
+            do {
+                try await writer.write(EventPayload.stamped(prefix))
+            } catch {
+                return
+            }
+        }
+    }
+}
+
+/// `funasr-bench sse-upstream`: serves the stamped SSE double until SIGTERM/SIGINT.
+struct SSEUpstreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sse-upstream", abstract: "Serve POST …/generation as DashScope-framed SSE stamped with send times.")
+
+    @Option(help: "Listen address host:port.")
+    var listen: String = "127.0.0.1:9301"
+
+    @Option(help: "Events per stream when the request names no plan.")
+    var events: Int = 100
+
+    @Option(name: .customLong("interval-ms"), help: "Milliseconds between events when the request names no plan.")
+    var intervalMs: Int = 10
+
+    @Option(help: "libmicrohttpd worker threads.")
+    var threads: Int = 2
+
+    func run() async throws {
+        let (host, port) = try HostPort.parse(listen)
+        let server = MicroHTTPServer(
+            configuration: ServerConfiguration(host: host, port: port, threads: threads, connectionLimit: 16_000, idleTimeoutSeconds: 120),
+            handler: SSEUpstreamHandler(fallback: StreamPlan(events: events, intervalMs: intervalMs)))
+        try server.start()
+        print("sse-upstream listening on \(host):\(server.port)")
+        fflush(nil)
+        await SignalWait.termination()
+        await server.shutdown(drainTimeout: .milliseconds(200))
+    }
+}
+
+/// `host:port` parsing for the bench's flags.
+enum HostPort {
+    /// Splits `host:port`; throws a validation error otherwise.
+    static func parse(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw ValidationError("expected host:port, got '\(text)'")
+        }
+        return (String(text[..<colon]), port)
+    }
+}
+
+/// Waits for SIGTERM or SIGINT.
+enum SignalWait {
+    /// Returns once either signal arrives.
+    static func termination() async {
+        let queue = DispatchQueue(label: "funasr-bench.signals")
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
+        var iterator = stream.makeAsyncIterator()
+        _ = await iterator.next()
+        sources.forEach { $0.cancel() }
+    }
+}
