@@ -51,7 +51,8 @@ import Testing
     @Test func servedDocumentIsTheRepositoryFile() async throws {
         let file = try Data(contentsOf: OpenAPIPaths.repositoryFile)
         try await GatewayHarness.with(configure: { $0.tokens = [GatewayHarness.token] }) { h in
-            let response = try await h.request("GET", "/openapi.yaml")
+            let response = try await h.request(
+                "GET", "/openapi.yaml", headers: [("Authorization", "Bearer \(GatewayHarness.token)")])
             #expect(response.status == 200)
             #expect(response.header("Content-Type")?.hasPrefix("application/yaml") == true)
             #expect(Data(response.body) == file, "the embedded copy is stale: run scripts/embed-openapi.sh")

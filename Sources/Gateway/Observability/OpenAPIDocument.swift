@@ -15,7 +15,8 @@ info:
     plain HTTP and no DashScope key.
 
     **Authentication.** When the gateway runs with local tokens (`FUNASR_GATEWAY_TOKENS`), every route except the
-    operations routes (`/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`) needs `Authorization: Bearer <token>`.
+    health routes (`/healthz`, `/readyz`) needs `Authorization: Bearer <token>` (Prometheus sends it with
+    `authorization: {credentials: <token>}` in its scrape config).
     Without tokens (allowed only on a loopback address, or with `--allow-unauthenticated`) no header is needed.
     Local tokens are never forwarded to DashScope.
 
@@ -145,7 +146,6 @@ paths:
         `funasr_gateway_stream_events_relayed_total`, `funasr_gateway_upstream_errors_total{code}`,
         `funasr_gateway_upstream_retries_total`, `funasr_gateway_upstream_ready`. `route` is the route's name, never
         the raw path. No key, token or client data appears in it.
-      security: []
       parameters:
         - $ref: '#/components/parameters/RequestId'
       responses:
@@ -163,13 +163,14 @@ paths:
               example: |
                 # TYPE funasr_gateway_requests_total counter
                 funasr_gateway_requests_total{route="transcriptions.get",status="200"} 3
+        '401':
+          $ref: '#/components/responses/Unauthorized'
   /openapi.yaml:
     get:
       operationId: getOpenAPIDocument
       tags: [operations]
       summary: This document
       description: The OpenAPI document the binary was built with (identical to `openapi.yaml` in the repository).
-      security: []
       parameters:
         - $ref: '#/components/parameters/RequestId'
       responses:
@@ -190,6 +191,9 @@ paths:
                   openapi:
                     type: string
                     const: 3.1.0
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+
   /v1/transcriptions:
     post:
       operationId: submitTranscription

@@ -10,8 +10,8 @@ struct OpsRoutes: Sendable {
     var routes: [Route] {
         [
             Route("GET", "/readyz", name: "readyz", requiresAuth: false, handler: readyz),
-            Route("GET", "/metrics", name: "metrics", requiresAuth: false, handler: prometheus),
-            Route("GET", "/openapi.yaml", name: "openapi", requiresAuth: false, handler: openAPI),
+            Route("GET", "/metrics", name: "metrics", handler: prometheus),
+            Route("GET", "/openapi.yaml", name: "openapi", handler: openAPI),
         ]
     }
 

@@ -75,17 +75,22 @@ import Testing
         }
     }
 
-    @Test func opsRoutesAreOpenWithoutATokenAndLeakNoSecret() async throws {
+    @Test func healthIsOpenWithoutATokenMetricsAndSpecAreNotAndNothingLeaks() async throws {
         try await GatewayHarness.with(configure: { $0.tokens = [GatewayHarness.token] }) { h in
             let authorized = try await h.request(
                 "GET", "/v1/transcriptions", headers: [("Authorization", "Bearer \(GatewayHarness.token)")])
             #expect(authorized.status == 200)
-            for path in ["/healthz", "/readyz", "/metrics", "/openapi.yaml"] {
+            for path in ["/healthz", "/readyz"] {
                 let response = try await h.request("GET", path)
                 #expect(response.status == 200, "\(path) answered \(response.status)")
                 #expect(response.header("X-Request-Id") != nil)
             }
-            let metrics = try await h.request("GET", "/metrics").text
+            let bearer = [("Authorization", "Bearer \(GatewayHarness.token)")]
+            for path in ["/metrics", "/openapi.yaml"] {
+                #expect(try await h.request("GET", path).status == 401, "\(path) must need the token")
+                #expect(try await h.request("GET", path, headers: bearer).status == 200)
+            }
+            let metrics = try await h.request("GET", "/metrics", headers: bearer).text
             #expect(!metrics.contains(GatewayHarness.apiKey))
             #expect(!metrics.contains(GatewayHarness.token))
             #expect(metrics.contains(#"funasr_gateway_requests_total{route="transcriptions.list",status="200"} 1"#))
