@@ -39,6 +39,7 @@ test: deps
 	.venv/bin/openapi-spec-validator openapi.yaml
 	bash scripts/check-dockerfile.sh
 	bash scripts/run-schemathesis.sh
+	bash scripts/sdk-tests.sh
 
 # The Python test clients (openapi-spec-validator, schemathesis) in a project-local venv, rebuilt when
 # requirements-test.txt changes.
