@@ -38,6 +38,10 @@ final class GatewayProcess: @unchecked Sendable {
         try process.run()
     }
 
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
     /// Waits (bounded) for the start-up log line and returns the bound port.
     func port() async throws -> Int {
         let clock = ContinuousClock()
