@@ -56,12 +56,7 @@ public struct SSEParser: Sendable {
     /// Consumes the next bytes of the stream and returns the events they complete, in order.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws(SSEParserError) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
-        let failed: Failure?
-        if let result = bytes.withContiguousStorageIfAvailable({ consume($0, into: &events) }) {
-            failed = result
-        } else {
-            failed = Array(bytes).withUnsafeBufferPointer { consume($0, into: &events) }
-        }
+        let failed = consume(bytes as? [UInt8] ?? Array(bytes), into: &events)
         switch failed {
         case nil: return events
         case .lineTooLong: throw .lineTooLong(limit: maxLineBytes, completedEvents: events)
@@ -79,7 +74,7 @@ public struct SSEParser: Sendable {
         var events: [ServerSentEvent] = []
         if !pendingLine.isEmpty {
             let line = pendingLine
-            if line.withUnsafeBufferPointer({ processLine($0, into: &events) }) != nil { return nil }
+            if processLine(line[...], into: &events) != nil { return nil }
         }
         dispatch(into: &events)
         return events.first
@@ -97,7 +92,7 @@ public struct SSEParser: Sendable {
 
     private enum Failure { case lineTooLong, eventTooLarge }
 
-    private mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) -> Failure? {
+    private mutating func consume(_ chunk: [UInt8], into events: inout [ServerSentEvent]) -> Failure? {
         if let failure { return failure }
         var index = 0
         let end = chunk.count
@@ -114,7 +109,7 @@ public struct SSEParser: Sendable {
             let byte = chunk[index]
             index += 1
             guard byte <= Self.carriageReturn, byte == Self.lineFeed || byte == Self.carriageReturn else { continue }
-            if let failed = completeLine(UnsafeBufferPointer(rebasing: chunk[lineStart..<index - 1]), into: &events) {
+            if let failed = completeLine(chunk[lineStart..<index - 1], into: &events) {
                 return failed
             }
             if byte == Self.carriageReturn {
@@ -128,13 +123,13 @@ public struct SSEParser: Sendable {
         }
         if lineStart < end {
             guard pendingLine.count + (end - lineStart) <= maxLineBytes else { return fail(.lineTooLong) }
-            pendingLine.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[lineStart..<end]))
+            pendingLine.append(contentsOf: chunk[lineStart..<end])
         }
         return nil
     }
 
     /// Consumes a leading byte order mark, even one split across chunks; returns the index of the first other byte.
-    private mutating func skipByteOrderMark(_ chunk: UnsafeBufferPointer<UInt8>) -> Int {
+    private mutating func skipByteOrderMark(_ chunk: [UInt8]) -> Int {
         var index = 0
         while index < chunk.count {
             guard chunk[index] == Self.byteOrderMark[byteOrderMarkBytesSeen] else {
@@ -154,37 +149,37 @@ public struct SSEParser: Sendable {
     }
 
     /// Handles a line whose ending was just found: `tail` is its part in the current chunk.
-    private mutating func completeLine(_ tail: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) -> Failure? {
+    private mutating func completeLine(_ tail: ArraySlice<UInt8>, into events: inout [ServerSentEvent]) -> Failure? {
         guard pendingLine.count + tail.count <= maxLineBytes else { return fail(.lineTooLong) }
         if pendingLine.isEmpty { return processLine(tail, into: &events) }
         var line: [UInt8] = []
         swap(&line, &pendingLine)
         line.append(contentsOf: tail)
-        let failed = line.withUnsafeBufferPointer { processLine($0, into: &events) }
+        let failed = processLine(line[...], into: &events)
         line.removeAll(keepingCapacity: line.capacity <= Self.retainedCapacity)
         pendingLine = line
         return failed
     }
 
-    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) -> Failure? {
+    private mutating func processLine(_ line: ArraySlice<UInt8>, into events: inout [ServerSentEvent]) -> Failure? {
         guard let first = line.first else {
             dispatch(into: &events)
             return nil
         }
         if first == Self.colon {
-            let text = Self.value(of: line, afterColonAt: 0)
+            let text = Self.value(of: line, afterColonAt: line.startIndex)
             guard block.size + text.count <= maxEventBytes else { return fail(.eventTooLarge) }
             block.size += text.count
             block.comments.append(String(decoding: text, as: UTF8.self))
             return nil
         }
         let colonIndex = line.firstIndex(of: Self.colon)
-        let name = colonIndex.map { UnsafeBufferPointer(rebasing: line[..<$0]) } ?? line
-        let value = colonIndex.map { Self.value(of: line, afterColonAt: $0) } ?? UnsafeBufferPointer(rebasing: line[0..<0])
+        let name = colonIndex.map { line[..<$0] } ?? line
+        let value = colonIndex.map { Self.value(of: line, afterColonAt: $0) } ?? line[line.endIndex...]
         return processField(name: name, value: value)
     }
 
-    private mutating func processField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Failure? {
+    private mutating func processField(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) -> Failure? {
         if Self.matches(name, "data") {
             let added = value.count + (block.hasData ? 1 : 0)
             guard block.size + added <= maxEventBytes else { return fail(.eventTooLarge) }
@@ -237,18 +232,18 @@ public struct SSEParser: Sendable {
     }
 
     /// The value after the colon at `colonIndex`, without one leading space.
-    private static func value(of line: UnsafeBufferPointer<UInt8>, afterColonAt colonIndex: Int) -> UnsafeBufferPointer<UInt8> {
+    private static func value(of line: ArraySlice<UInt8>, afterColonAt colonIndex: Int) -> ArraySlice<UInt8> {
         var start = colonIndex + 1
-        if start < line.count, line[start] == space { start += 1 }
-        return UnsafeBufferPointer(rebasing: line[start...])
+        if start < line.endIndex, line[start] == space { start += 1 }
+        return line[start...]
     }
 
-    private static func matches(_ name: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        literal.withUTF8Buffer { name.elementsEqual($0) }
+    private static func matches(_ name: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        name.count == literal.utf8CodeUnitCount && literal.withUTF8Buffer { name.elementsEqual($0) }
     }
 
     /// The value as a base-ten integer when it is one or more ASCII digits and fits in `Int`.
-    private static func decimal(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+    private static func decimal(_ value: ArraySlice<UInt8>) -> Int? {
         guard !value.isEmpty else { return nil }
         var result = 0
         for byte in value {
