@@ -57,9 +57,9 @@ public struct UpstreamResponse: Sendable {
         return headers.first { $0.name.lowercased() == lowered }?.value
     }
 
-    /// DashScope's request id: from the body, else the `x-request-id` header.
+    /// DashScope's request id: the `x-request-id` header (cheap), else the body's `request_id`.
     public var requestID: String? {
-        JSONValue.parse(body)?["request_id"]?.stringValue ?? header("x-request-id")
+        header("x-request-id") ?? JSONValue.parse(body)?["request_id"]?.stringValue
     }
 
     /// True for 2xx.
