@@ -62,15 +62,26 @@ nginx_pids() {
     { echo "$master"; pgrep -P "$master"; } | paste -sd, -
 }
 
-# wrk against one condition; appends rps, p50_us, p99_us, failed to $RAW.
-#   run_wrk ROUTE CONNS CONDITION ROUND PORT METHOD PATH BODYFILE AUTH
+# CPU clock ticks (user + system) used so far by the comma-separated pids.
+cpu_ticks() {
+    local total=0 pid
+    for pid in ${1//,/ }; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# wrk against one condition; appends rps, p50_us, p99_us, failed (and cpu_us per request of PIDS) to $RAW.
+#   run_wrk ROUTE CONNS CONDITION ROUND PORT METHOD PATH BODYFILE AUTH PIDS
 run_wrk() {
-    local route=$1 conns=$2 condition=$3 round=$4 port=$5 method=$6 path=$7 body=$8 auth=$9
-    local threads=2 line
+    local route=$1 conns=$2 condition=$3 round=$4 port=$5 method=$6 path=$7 body=$8 auth=$9 pids=${10}
+    local threads=2 line ticks_before ticks_after requests
     if [ "$conns" -lt 2 ]; then threads=1; fi
+    ticks_before=$(cpu_ticks "$pids")
     line=$(BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY_FILE=$body BENCH_AUTH=$auth \
         wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/wrk.lua" "http://127.0.0.1:$port" \
         | grep '^WRK ' || true)
+    ticks_after=$(cpu_ticks "$pids")
     if [ -z "$line" ]; then echo "  wrk produced no result for $route $conns $condition" >&2; return 0; fi
     local rps p50 p99 non2xx errors
     rps=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")
@@ -83,6 +94,11 @@ run_wrk() {
         "$route" "$conns" "$condition" "$round" p50_us "$p50" \
         "$route" "$conns" "$condition" "$round" p99_us "$p99" \
         "$route" "$conns" "$condition" "$round" failed "$((non2xx + errors))" >>"$RAW"
+    requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+    if [ -n "$pids" ] && [ "$requests" -gt 0 ]; then
+        printf 'http\t%s\t%s\t%s\t%s\tcpu_us\t%s\n' "$route" "$conns" "$condition" "$round" \
+            "$(( (ticks_after - ticks_before) * 1000000 / $(getconf CLK_TCK) / requests ))" >>"$RAW"
+    fi
     printf '  %-24s c=%-3s %-8s %10s req/s  p50 %6s us  p99 %6s us%s\n' "$route" "$conns" "$condition" "$rps" "$p50" "$p99" \
         "$([ $((non2xx + errors)) -gt 0 ] && echo "  FAILED $((non2xx + errors))")"
 }

@@ -79,10 +79,12 @@ fi
 render "$ROOT/bench/nginx-proxy.conf.in" "$WORK/proxy.conf" DIR="$WORK" PORT="$PROXY" UPSTREAM_PORT="$UP" SSE_PORT="$SSE" KEY="$KEY"
 start_bg "$WORK/logs/proxy.out" nginx -p "$WORK" -c "$WORK/proxy.conf"; proxy_pid=$LAST_PID
 start_bg "$WORK/logs/gateway.log" "$GATEWAY" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key"
+gw_pid=$LAST_PID
 start_bg "$WORK/logs/gateway-sse.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key"
 gws_pid=$LAST_PID
 wait_port "$PROXY"; wait_port "$GW"; wait_port "$GWS"
 port_of() { case $1 in direct) echo "$UP" ;; nginx) echo "$PROXY" ;; gateway) echo "$GW" ;; esac; }
+pids_of() { case $1 in direct) echo "" ;; nginx) nginx_pids "$proxy_pid" ;; gateway) echo "$gw_pid" ;; esac; }
 
 # Routes present: a probe of each must answer 2xx through the gateway.
 HTTP_ROUTES=(); SSE_ROUTES=()
@@ -115,13 +117,15 @@ for round in $(seq "$ROUNDS"); do
                 [ "$condition" = gateway ] && { path=$gpath; body=$gbody; }
                 [ "$condition" = direct ] && auth=$KEY
                 [ "$body" = - ] && body= || body=$ROOT/bench/$body
-                run_wrk "$name" "$conns" "$condition" "$round" "$(port_of "$condition")" "$method" "$path" "$body" "$auth"
+                run_wrk "$name" "$conns" "$condition" "$round" "$(port_of "$condition")" "$method" "$path" "$body" "$auth" \
+                    "$(pids_of "$condition")"
             done
         done
     done
 done
 
-# 5. SSE: per-event latency (10 streams x 200 events, 10 ms apart) and one unpaced stream's events/s.
+# 5. SSE: per-event latency (1 stream x 400 events 5 ms apart; 10 staggered streams x 200 events 10 ms apart)
+#    and one unpaced stream's events/s.
 sse_url() { case $1 in direct) echo "http://127.0.0.1:$SSE$GENERATION" ;; nginx) echo "http://127.0.0.1:$PROXY$GENERATION" ;; gateway) echo "http://127.0.0.1:$GWS$2" ;; esac; }
 sse_api() { [ "$1" = gateway ] && echo "$2" || echo dashscope; }
 echo "== SSE relay: per-event latency and unpaced events/s, $ROUNDS rounds"
@@ -130,6 +134,9 @@ for round in $(seq "$ROUNDS"); do
         IFS='|' read -r name gpath shape streams_test <<<"$entry"
         for condition in $(rotated_conditions "$round"); do
             auth=(); [ "$condition" = direct ] && auth=(--key "$KEY")
+            run_sse sse "$name" 1 "$condition" "$round" "p50_us p99_us max_us complete" -- \
+                --url "$(sse_url "$condition" "$gpath")" --api "$(sse_api "$condition" "$shape")" "${auth[@]}" \
+                --streams 1 --events 400 --interval-ms 5 --timeout-s 60
             run_sse sse "$name" 10 "$condition" "$round" "p50_us p99_us max_us complete" -- \
                 --url "$(sse_url "$condition" "$gpath")" --api "$(sse_api "$condition" "$shape")" "${auth[@]}" \
                 --streams 10 --events 200 --interval-ms 10 --timeout-s 60
@@ -169,6 +176,7 @@ done
 query_route=task-query-passthrough; grep -q "^http	$query_route	" "$RAW" || query_route=task-query-local
 sse_route=flash-passthrough; grep -q "^sse	$sse_route	" "$RAW" || sse_route=flash-local
 [ "$query_route" = task-query-passthrough ] || note "- The query targets are judged on \`task-query-local\`: the passthrough route is not in this build."
+cat "$ROOT/bench/notes.md" >>"$NOTES"
 cp "$RAW" "$ROOT/.build/bench-raw.tsv" 2>/dev/null || true
 "$BENCH" report --raw "$RAW" --command "${BENCH_COMMAND:-make bench}" \
     --wrk="-t2 (-t1 at 1 connection) -d${DURATION}s --latency" --query-route "$query_route" --sse-route "$sse_route" \

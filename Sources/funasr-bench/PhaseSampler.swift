@@ -1,6 +1,6 @@
 import Foundation
 
-/// RSS and CPU of the sampled processes before the streams open, while they idle (slow phase) and while they flow.
+/// RSS and CPU of the sampled processes before the streams open, in the slow phase (nearly idle) and while they flow.
 struct PhaseSummary: Sendable {
     var baseRSSKiB: Int
     var idleRSSKiB: Int

@@ -18,11 +18,13 @@ struct ReportCommand: ParsableCommand {
     var sseRoute: String
     @Option(help: "Markdown file appended after the tables (notes).")
     var notes: String?
+    @Option(help: "When the measurements were taken (default: now).")
+    var date: String?
 
     func run() throws {
         let data = Measurements(text: try String(contentsOfFile: raw, encoding: .utf8))
         var out = ReportText(data: data)
-        let date = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime])
+        let date = self.date ?? ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime])
         out.line("# Benchmarks")
         out.line("")
         out.line("Measured \(date) on \(ProcessInfo.processInfo.activeProcessorCount) cores (`nproc`), loopback only, with `\(command)`.")
@@ -78,16 +80,16 @@ struct ReportText {
         let added = data.pairedMedian("http", queryRoute, 16, "p99_us", "gateway", "direct", -)
         row("p99 added latency at 16 connections (`\(queryRoute)`)", "< 1 ms",
             "\(Self.signed(added.map { $0 / 1000 }, 3)) ms", added.map { $0 < 1000 })
-        let sseConns = data.conns("sse", sseRoute).first ?? 0
+        let sseConns = data.conns("sse", sseRoute).last ?? 0
         let sseAdded = data.pairedMedian("sse", sseRoute, sseConns, "p99_us", "gateway", "direct", -)
-        row("SSE added latency per event, p99 (`\(sseRoute)`)", "< 1 ms",
+        row("SSE added latency per event, p99, \(sseConns) streams (`\(sseRoute)`)", "< 1 ms",
             "\(Self.signed(sseAdded.map { $0 / 1000 }, 3)) ms", sseAdded.map { $0 < 1000 })
         let streamRoute = data.routes("streams").first ?? "-"
         let streamConns = data.conns("streams", streamRoute).first ?? 0
         let peak = data.median("streams", streamRoute, streamConns, "gateway", "rss_peak_kb")
         let complete = data.median("streams", streamRoute, streamConns, "gateway", "complete")
         row("\(Self.num(Double(streamConns))) open streams, gateway RSS (`\(streamRoute)`)", "< 100 MB",
-            "\(Self.num(peak.map { $0 * 1024 / 1e6 }, 1)) MB peak, \(Self.num(complete)) of \(streamConns) streams complete",
+            "\(Self.num(peak.map { $0 * 1024 / 1e6 }, 1)) MB peak, \(Self.num(complete)) of \(Self.num(Double(streamConns))) streams complete",
             peak.map { $0 * 1024 < 100e6 && complete == Double(streamConns) })
         let idle = data.median("startup", "healthz", 1, "gateway", "idle_rss_kb")
         row("idle RSS", "< 25 MB", "\(Self.num(idle.map { $0 * 1024 / 1e6 }, 1)) MB", idle.map { $0 * 1024 < 25e6 })
@@ -120,6 +122,9 @@ struct ReportText {
                         + "\(Self.num(data.pairedMedian("http", route, conns, metric, "gateway", "direct", /), 2)) | "
                         + "\(Self.signed(added, 3)) ms |")
                 }
+                let cpu = order.map { data.median("http", route, conns, $0, "cpu_us") }
+                line("| | | CPU µs per request (the proxy) | \(cpu.map { Self.num($0) }.joined(separator: " | ")) | "
+                    + "\(Self.num(data.pairedMedian("http", route, conns, "cpu_us", "gateway", "nginx", /), 2)) | | |")
                 let failures = order.compactMap { data.median("http", route, conns, $0, "failed") }.reduce(0, +)
                 if failures > 0 { line("| | | failed requests (median) | \(order.map { Self.num(data.median("http", route, conns, $0, "failed")) }.joined(separator: " | ")) | | | |") }
             }
@@ -161,7 +166,9 @@ struct ReportText {
         guard !data.routes("streams").isEmpty else { return }
         line("## Concurrent open streams (RSS and CPU of the middle process: none for direct, nginx's master + workers, the gateway)")
         line("")
-        line("| route | streams | condition | complete | RSS before | RSS idle | RSS flowing | peak RSS | CPU idle | CPU flowing | p99 µs |")
+        line("Slow: each stream gets 1 event/s (nearly idle); flowing: 5 events/s each. CPU is % of one core.")
+        line("")
+        line("| route | streams | condition | complete | RSS before | RSS slow | RSS flowing | peak RSS | CPU slow | CPU flowing | p99 µs |")
         line("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for route in data.routes("streams") {
             for conns in data.conns("streams", route) {
@@ -172,7 +179,7 @@ struct ReportText {
                     func pct(_ metric: String) -> String {
                         Self.num(data.median("streams", route, conns, condition, metric), 0) + " %"
                     }
-                    line("| `\(route)` | \(conns) | \(condition) | \(Self.num(data.median("streams", route, conns, condition, "complete"))) | "
+                    line("| `\(route)` | \(Self.num(Double(conns))) | \(condition) | \(Self.num(data.median("streams", route, conns, condition, "complete"))) | "
                         + "\(mb("rss_base_kb")) | \(mb("rss_idle_kb")) | \(mb("rss_flow_kb")) | \(mb("rss_peak_kb")) | "
                         + "\(pct("cpu_idle_pct")) | \(pct("cpu_flow_pct")) | \(Self.num(data.median("streams", route, conns, condition, "p99_us"), 0)) |")
                 }

@@ -1,13 +1,19 @@
 import ArgumentParser
 import Foundation
 import MicroHTTPServer
+import Synchronization
 
 /// The SSE upstream double: `POST …/generation` answers a DashScope-framed stream paced by the plan in
 /// the body, each event stamped with its CLOCK_MONOTONIC send time; every other request gets a 404.
+///
+/// Streams are staggered: stream k starts its schedule k × 1.7 ms (modulo the interval) later, so streams
+/// opened together do not send in lockstep (real upstream streams are not synchronised).
 struct SSEUpstreamHandler: HTTPHandler {
     static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
     /// The plan used when the body carries none.
     let fallback: StreamPlan
+    /// Streams opened so far (for the stagger).
+    let opened = StreamCounter()
 
     func bodyLimit(for head: HTTPRequestHead) -> Int { 1 << 20 }
 
@@ -25,15 +31,17 @@ struct SSEUpstreamHandler: HTTPHandler {
         let headers: HTTPHeaders = [
             "Content-Type": "text/event-stream;charset=UTF-8", "Cache-Control": "no-cache", "X-Request-Id": requestID,
         ]
+        let interval = max(plan.intervalMs, plan.slowEvents > 0 ? plan.slowIntervalMs : 0)
+        let offset = interval > 0 ? Duration.microseconds(opened.next() * 1_700 % (interval * 1_000)) : .zero
         return HTTPResponse(status: 200, headers: headers, body: .stream { writer in
-            await Self.play(plan, payload: payload, on: writer)
+            await Self.play(plan, payload: payload, offset: offset, on: writer)
         })
     }
 
-    /// Writes the plan's events on a fixed schedule (no drift); stops when the client leaves.
-    static func play(_ plan: StreamPlan, payload: EventPayload, on writer: ResponseBodyWriter) async {
+    /// Writes the plan's events on a fixed schedule (no drift) starting `offset` late; stops when the client leaves.
+    static func play(_ plan: StreamPlan, payload: EventPayload, offset: Duration, on writer: ResponseBodyWriter) async {
         let clock = ContinuousClock()
-        var due = clock.now
+        var due = clock.now.advanced(by: offset)
         for index in 0..<plan.totalEvents {
             let pause = plan.pauseBefore(index)
             let prefix = payload.prefix(seq: index + 1)
@@ -77,6 +85,16 @@ struct SSEUpstreamCommand: AsyncParsableCommand {
         fflush(nil)
         await SignalWait.termination()
         await server.shutdown(drainTimeout: .milliseconds(200))
+    }
+}
+
+/// A shared counter of opened streams.
+final class StreamCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// The number of streams opened before this one.
+    func next() -> Int {
+        value.add(1, ordering: .relaxed).oldValue
     }
 }
 
