@@ -11,6 +11,11 @@ struct FunASRGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "funasr-gateway",
         abstract: "A local HTTP gateway in front of Alibaba Cloud DashScope Fun-ASR speech recognition.",
+        discussion: """
+            Without a subcommand the gateway runs (`serve`). `funasr-gateway serve --help` lists every flag with \
+            its environment variable (DASHSCOPE_API_KEY, DASHSCOPE_API_KEY_FILE, DASHSCOPE_REGION, \
+            DASHSCOPE_WORKSPACE_ID, DASHSCOPE_BASE_URL, FUNASR_GATEWAY_LISTEN, FUNASR_GATEWAY_TOKENS, …).
+            """,
         version: GatewayVersion.current,
         subcommands: [Serve.self, Simulate.self, ConfigCommand.self, Healthcheck.self],
         defaultSubcommand: Serve.self)
