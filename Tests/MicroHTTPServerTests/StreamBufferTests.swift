@@ -60,3 +60,18 @@ import Testing
         #expect(buffer.read(max: 10) == .abort)
     }
 }
+
+@Suite struct HTTPHeadersTests {
+    @Test func namesCompareCaseInsensitivelyForLettersOnly() {
+        var headers: HTTPHeaders = ["Content-Type": "a", "X-Request-Id": "b"]
+        #expect(headers["content-type"] == "a")
+        #expect(headers["X-REQUEST-ID"] == "b")
+        #expect(headers["Content-Typ"] == nil)
+        #expect(!HTTPHeaders.sameName("a[", "A{"))
+        #expect(!HTTPHeaders.sameName("x-1", "X\r1"))
+        headers.replace("content-TYPE", "c")
+        #expect(headers.values("Content-Type") == ["c"])
+        headers.remove("x-request-id")
+        #expect(headers.fields.count == 1)
+    }
+}
