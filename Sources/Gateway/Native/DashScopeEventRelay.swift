@@ -28,8 +28,6 @@ struct DashScopeEventRelay: Sendable {
             let last = seen.withLock { $0 }
             var failure: GatewayError
             switch outcome {
-            case .completed(let events) where events == 0:
-                failure = SSERelay.invalid("DashScope's stream ended without any event")
             case .failed(let error, _):
                 failure = error
             case .completed, .stopped, .clientGone:

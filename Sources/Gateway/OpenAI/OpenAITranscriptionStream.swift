@@ -44,8 +44,6 @@ struct OpenAITranscriptionStream: Sendable {
                 return .proceed
             }
             switch outcome {
-            case .completed(let events) where events == 0:
-                try? await writer.write(Self.error(SSERelay.invalid("DashScope's stream ended without any event"), requestID: requestID))
             case .completed:
                 let (rest, final) = transcript.withLock { state in (state.finish(), state) }
                 if !rest.isEmpty { try? await writer.write(Self.delta(rest)) }

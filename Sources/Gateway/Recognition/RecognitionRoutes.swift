@@ -63,9 +63,6 @@ struct RecognitionRoutes: Sendable {
             }
             let lastID = upstreamRequestID.withLock { $0 }
             switch outcome {
-            case .completed(let events) where events == 0:
-                try? await writer.write(LocalEventStream.error(
-                    SSERelay.invalid("DashScope's stream ended without any event"), requestID: requestID))
             case .completed(let events):
                 try? await writer.write(LocalEventStream.done(requestID: lastID, events: events))
             case .failed(var error, _):

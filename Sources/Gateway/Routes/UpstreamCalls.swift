@@ -19,9 +19,15 @@ struct UpstreamCalls: Sendable {
             if let error = response.error { throw error }
             return response
         } catch {
-            metrics?.upstreamError(code: GatewayError.from(error).code)
+            countUpstreamError(error)
             throw error
         }
+    }
+
+    /// Counts an upstream failure by code; a client that left is not one.
+    private func countUpstreamError(_ error: any Error) {
+        let code = GatewayError.from(error).code
+        if code != GatewayError.upstream(.cancelled).code { metrics?.upstreamError(code: code) }
     }
 
     /// Opens a streamed call; a non-2xx head is read (bounded) and thrown as its DashScope error.
@@ -33,18 +39,19 @@ struct UpstreamCalls: Sendable {
         do {
             stream = try await client.stream(request)
         } catch {
-            metrics?.upstreamError(code: GatewayError.from(error).code)
+            countUpstreamError(error)
             throw error
         }
         let requestID = stream.header("x-request-id")
         context.trace.recordUpstream(ContinuousClock.now - started, requestID: requestID)
         guard (200..<300).contains(stream.status) else {
             var body: [UInt8] = []
-            for try await chunk in stream.body where body.count < 64 * 1024 {
+            for try await chunk in stream.body {
                 body += chunk
+                if body.count >= 64 * 1024 { break }
             }
             let error = Self.errorFromFailedStream(status: stream.status, body: body, stream: stream)
-            metrics?.upstreamError(code: error.code)
+            countUpstreamError(error)
             throw error
         }
         return stream

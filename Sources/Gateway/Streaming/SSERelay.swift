@@ -92,7 +92,9 @@ struct SSERelay: Sendable {
                 if try await handle(last, output) == .stop { return .stopped(events: count) }
                 count += 1
             }
-            return .completed(events: count)
+            // A 2xx stream that ends without a single event is not an answer: every caller reports it the same way.
+            return count == 0 ? .failed(Self.invalid("DashScope's stream ended without any event"), events: 0)
+                : .completed(events: count)
         } catch is ClientDisconnected {
             return .clientGone
         } catch let error as DashScopeError {
