@@ -84,23 +84,22 @@ public struct SSESerializer: Sendable, Equatable, Hashable {
     }
 
     /// Calls `body` with each line of `text`, split at LF, CR and CRLF; an empty text is one empty line.
-    private static func forEachLine(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var text = text
-        text.withUTF8 { utf8 in
-            var lineStart = 0
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                index += 1
-                guard byte <= carriageReturn, byte == lineFeed || byte == carriageReturn else { continue }
-                body(UnsafeBufferPointer(rebasing: utf8[lineStart..<index - 1]))
-                if byte == carriageReturn, index < utf8.count, utf8[index] == lineFeed {
-                    index += 1
-                }
-                lineStart = index
+    private static func forEachLine(of text: String, _ body: (Substring.UTF8View) -> Void) {
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let lineEnd = index
+            index = utf8.index(after: index)
+            guard byte <= carriageReturn, byte == lineFeed || byte == carriageReturn else { continue }
+            body(utf8[lineStart..<lineEnd])
+            if byte == carriageReturn, index < utf8.endIndex, utf8[index] == lineFeed {
+                index = utf8.index(after: index)
             }
-            body(UnsafeBufferPointer(rebasing: utf8[lineStart...]))
+            lineStart = index
         }
+        body(utf8[lineStart...])
     }
 
     /// `text` without CR and LF, which cannot appear inside an `id` or `event` line.
