@@ -3,18 +3,11 @@ import Testing
 
 /// Runs the built `funasr-gateway` binary to completion; returns its exit status and everything it printed.
 func runGatewayCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = root.appendingPathComponent(".build/debug/funasr-gateway")
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("DASHSCOPE_") || key.hasPrefix("FUNASR_") { env[key] = nil }
-    process.environment = env.merging(environment) { _, new in new }
+    let process = gatewayProcess(arguments, environment: environment)
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
-    try process.run()
+    try launch(process)
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

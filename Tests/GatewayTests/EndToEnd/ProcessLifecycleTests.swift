@@ -2,13 +2,6 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The built `funasr-gateway` binary next to the test bundle.
-let gatewayBinary: URL = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/funasr-gateway")
-}()
-
 /// Text collected from a pipe on another thread.
 final class CollectedText: Sendable {
     private let text = Mutex("")
@@ -22,12 +15,7 @@ final class GatewayProcess: @unchecked Sendable {
     let stderr = CollectedText()
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = gatewayBinary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("DASHSCOPE_") || key.hasPrefix("FUNASR_") { env[key] = nil }
-        process.environment = env.merging(environment) { _, new in new }
+        process = gatewayProcess(arguments, environment: environment)
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
@@ -35,7 +23,7 @@ final class GatewayProcess: @unchecked Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             stderr.append(text)
         }
-        try process.run()
+        try launch(process)
     }
 
     deinit {

@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+
+/// The `funasr-gateway` binary `swift build --build-tests` produced.
+let gatewayBinary: URL = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/funasr-gateway")
+}()
+
+/// Serialises `Process.run()`: Foundation on Linux crashed (memcpy in `Process.run`) when tests in parallel
+/// suites launched processes at the same moment.
+private let launchLock = Mutex(())
+
+/// A `Process` for the gateway binary with `arguments`, the test's environment stripped of DASHSCOPE_*/FUNASR_*
+/// variables and `environment` added; not started.
+func gatewayProcess(_ arguments: [String], environment: [String: String]) -> Process {
+    let process = Process()
+    process.executableURL = gatewayBinary
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for key in env.keys where key.hasPrefix("DASHSCOPE_") || key.hasPrefix("FUNASR_") { env[key] = nil }
+    process.environment = env.merging(environment) { _, new in new }
+    return process
+}
+
+/// Starts a process while holding the launch lock.
+func launch(_ process: Process) throws {
+    try launchLock.withLock { _ in try process.run() }
+}
