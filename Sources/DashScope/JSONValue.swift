@@ -47,14 +47,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Parses JSON bytes; nil when they are not JSON.
     public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        JSONReader.read(Array(bytes))
     }
 
     /// Serializes compactly with sorted keys (stable output for tests and caches).
     public func serialized() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.bytes
     }
 
     /// The member of an object, or nil.

@@ -1,0 +1,72 @@
+import DashScope
+import Foundation
+import Testing
+
+/// The hand-written JSON reader and writer behind `JSONValue.parse` and `serialized()`, checked against
+/// Foundation's JSONDecoder/JSONEncoder (the implementation they replaced) on the same texts.
+@Suite struct JSONTextTests {
+    static let documents: [String] = [
+        #"{"output":{"task_id":"8d4f","task_status":"SUCCEEDED","results":[{"file_url":"https://x/a.wav","subtask_status":"SUCCEEDED"}]},"usage":{"duration":9},"request_id":"r-1"}"#,
+        #"[1, -2, 3.5, 1e3, -0.25, 0, 1E-2, 12345678901234, 2.5e+20]"#,
+        #"{"a":"tab\there","b":"quote \" backslash \\ slash \/","c":"\u00e9\u4e2d\ud83d\ude00","d":null,"e":true,"f":false}"#,
+        #"  {"nested":{"deeper":{"deepest":[[],[{}],{"k":[null]}]}}}  "#,
+        #""a top-level string""#,
+        "42",
+        "{\"raw\":\"日本語 and emoji 😀 straight\"}",
+    ]
+
+    @Test(arguments: documents)
+    func readsWhatFoundationReads(text: String) throws {
+        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(JSONValue.parse(Array(text.utf8)) == expected)
+    }
+
+    @Test(arguments: documents)
+    func writesWhatFoundationWrote(text: String) throws {
+        let value = try #require(JSONValue.parse(Array(text.utf8)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let foundation = try encoder.encode(value)
+        #expect(String(decoding: value.serialized(), as: UTF8.self) == String(decoding: foundation, as: UTF8.self))
+    }
+
+    @Test(arguments: [
+        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[1 2]", "01", "1.", ".5", "-", "1e", "+1",
+        "tru", "nulls", "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "\"\\ud83d alone\"", "\"raw\ncontrol\"",
+        "{} {}", "[1]]", "NaN", "1e999",
+    ])
+    func rejectsWhatIsNotJSON(text: String) {
+        #expect(JSONValue.parse(Array(text.utf8)) == nil)
+    }
+
+    @Test func rejectsInvalidUTF8InStrings() {
+        #expect(JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) == nil)
+        #expect(JSONValue.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) == nil)
+    }
+
+    @Test func aRepeatedKeyKeepsItsLastValueAsJavaScriptAndPythonDo() {
+        // Foundation kept the first; RFC 8259 leaves it open. DashScope never repeats a key.
+        #expect(JSONValue.parse(Array(#"{"dup":1,"dup":2}"#.utf8)) == .object(["dup": .number(2)]))
+    }
+
+    @Test func acceptsAByteOrderMark() {
+        #expect(JSONValue.parse([0xEF, 0xBB, 0xBF] + Array("[true]".utf8)) == .array([.bool(true)]))
+    }
+
+    @Test func refusesNestingDeeperThanTheLimitWithoutCrashing() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(JSONValue.parse(Array(deep.utf8)) == nil)
+        let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(JSONValue.parse(Array(fine.utf8)) != nil)
+    }
+
+    @Test func escapesControlCharactersAndKeepsOtherTextRaw() {
+        let value = JSONValue.object(["k": .string("a\u{01}b\u{1F}c/é\"\\\n")])
+        #expect(String(decoding: value.serialized(), as: UTF8.self) == #"{"k":"a\u0001b\u001fc/é\"\\\n"}"#)
+    }
+
+    @Test func writesWholeNumbersWithoutAFraction() {
+        let value = JSONValue.array([.number(3), .number(-0.5), .number(1e16), .number(.infinity)])
+        #expect(String(decoding: value.serialized(), as: UTF8.self) == "[3,-0.5,1e+16,null]")
+    }
+}
