@@ -27,7 +27,19 @@ enum PassthroughHeaders {
 
     /// The field names a message's `Connection` headers list, lowercased.
     static func connectionNames(_ values: [String]) -> Set<String> {
-        Set(values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        // Usually one `keep-alive` or none; Foundation's trimmingCharacters here showed in the profile.
+        var names = Set<String>()
+        for value in values {
+            for item in value.utf8.split(separator: UInt8(ascii: ",")) {
+                let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+                var start = item.startIndex
+                var end = item.endIndex
+                while start < end, isBlank(item[start]) { start = item.index(after: start) }
+                while end > start, isBlank(item[item.index(before: end)]) { end = item.index(before: end) }
+                if start < end { names.insert(String(decoding: item[start..<end], as: UTF8.self).lowercased()) }
+            }
+        }
+        return names
     }
 
     /// The client's fields that go upstream: `X-DashScope-*`, `Content-Type`, `Accept`, `User-Agent`, in order.
@@ -43,7 +55,7 @@ enum PassthroughHeaders {
     /// DashScope's fields relayed to the client: all but hop-by-hop and this server's own; DashScope's
     /// `x-request-id` becomes `X-DashScope-Request-Id` (the gateway answers with its own `X-Request-Id`).
     static func downstream(from fields: [(name: String, value: String)]) -> HTTPHeaders {
-        let named = connectionNames(fields.filter { $0.name.lowercased() == "connection" }.map(\.value))
+        let named = connectionNames(fields.filter { HTTPHeaders.sameName($0.name, "connection") }.map(\.value))
         var headers = HTTPHeaders()
         for field in fields {
             let name = field.name.lowercased()
