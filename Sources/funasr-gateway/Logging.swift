@@ -29,7 +29,7 @@ enum LoggingSetup {
                 handler.logLevel = .info
                 return handler
             }
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = TextLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }

@@ -1,6 +1,4 @@
-import Foundation
 import Logging
-import Synchronization
 
 // One JSON object per line: `timestamp` (ISO 8601 UTC, milliseconds), `level`, `label`, `message`, then every
 // metadata key (the logger's, its provider's, the call's; the call's win) at the top level. A metadata key that
@@ -42,11 +40,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes one event as one JSON line.
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let given = event.metadata { merged.merge(given) { _, new in new } }
-        let millis = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        var line = "{\"timestamp\":" + Self.quoted(CivilTime.iso8601(epochMilliseconds: millis, offsetSeconds: 0))
+        let merged = LogLine.merged(metadata, provider: metadataProvider, event: event.metadata)
+        var line = "{\"timestamp\":" + Self.quoted(LogLine.timestamp())
         line += ",\"level\":" + Self.quoted(event.level.rawValue)
         line += ",\"label\":" + Self.quoted(label)
         line += ",\"message\":" + Self.quoted(event.message.description)
@@ -82,22 +77,11 @@ public struct JSONLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                out += String(format: "\\u%04X", scalar.value)
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out + "\""
-    }
-}
-
-/// Serializes whole lines onto standard error so concurrent log lines never interleave.
-final class StandardErrorLines: Sendable {
-    static let shared = StandardErrorLines()
-    private let lock = Mutex(())
-
-    func write(_ line: String) {
-        lock.withLock { _ in
-            FileHandle.standardError.write(Data(line.utf8))
-        }
     }
 }

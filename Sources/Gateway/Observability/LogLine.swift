@@ -1,0 +1,53 @@
+import Glibc
+import Logging
+import Synchronization
+
+/// What the text and JSON log handlers share: the timestamp, the metadata merge, the line writer.
+enum LogLine {
+    /// Now in ISO 8601 UTC with milliseconds (no time-zone database is read).
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let millis = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+        return CivilTime.iso8601(epochMilliseconds: millis, offsetSeconds: 0)
+    }
+
+    /// The handler's metadata, then the provider's, then the call's (later ones win).
+    static func merged(
+        _ base: Logger.Metadata, provider: Logger.MetadataProvider?, event: Logger.Metadata?
+    ) -> Logger.Metadata {
+        var merged = base
+        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
+        if let given = event {
+            if merged.isEmpty { return given }
+            merged.merge(given) { _, new in new }
+        }
+        return merged
+    }
+}
+
+/// Serializes whole lines onto standard error so concurrent log lines never interleave.
+final class StandardErrorLines: Sendable {
+    static let shared = StandardErrorLines()
+    private let lock = Mutex(())
+
+    /// Writes the whole line (retrying short writes; a closed stderr drops it).
+    func write(_ line: String) {
+        var bytes = Array(line.utf8)
+        lock.withLock { _ in
+            bytes.withUnsafeMutableBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0, errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
