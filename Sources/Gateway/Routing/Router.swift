@@ -13,13 +13,24 @@ public struct Router: Sendable {
     private struct Entry: Sendable {
         let route: Route
         let segments: [Substring]
+        /// Which segments are `{name}` parameters.
+        let isParameter: [Bool]
+
+        init(route: Route) {
+            self.route = route
+            self.segments = route.segments
+            self.isParameter = segments.map { $0.first == "{" && $0.last == "}" }
+        }
     }
 
     private let entries: [Entry]
+    /// Entries by segment count, in registration order: a look-up only compares paths of its own length.
+    private let entriesByLength: [Int: [Entry]]
 
     /// Creates a router over routes.
     public init(routes: [Route]) {
-        entries = routes.map { Entry(route: $0, segments: $0.segments) }
+        entries = routes.map(Entry.init(route:))
+        entriesByLength = Dictionary(grouping: entries, by: \.segments.count)
     }
 
     /// Every route, in registration order.
@@ -29,8 +40,8 @@ public struct Router: Sendable {
     public func match(method: String, path: String) -> Match {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [String] = []
-        for entry in entries {
-            guard let parameters = Self.bind(entry.segments, to: segments) else { continue }
+        for entry in entriesByLength[segments.count] ?? [] {
+            guard let parameters = Self.bind(entry, to: segments) else { continue }
             if entry.route.method == method || (method == "HEAD" && entry.route.method == "GET") {
                 return .found(entry.route, parameters)
             }
@@ -39,15 +50,14 @@ public struct Router: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
     }
 
-    private static func bind(_ pattern: [Substring], to path: [Substring]) -> [String: String]? {
-        guard pattern.count == path.count else { return nil }
+    /// The path's parameters when every literal segment matches (checked first, so a miss allocates nothing).
+    private static func bind(_ entry: Entry, to path: [Substring]) -> [String: String]? {
+        for index in path.indices where !entry.isParameter[index] && entry.segments[index] != path[index] {
+            return nil
+        }
         var parameters: [String: String] = [:]
-        for (expected, actual) in zip(pattern, path) {
-            if expected.first == "{", expected.last == "}" {
-                parameters[String(expected.dropFirst().dropLast())] = String(actual)
-            } else if expected != actual {
-                return nil
-            }
+        for index in path.indices where entry.isParameter[index] {
+            parameters[String(entry.segments[index].dropFirst().dropLast())] = String(path[index])
         }
         return parameters
     }
