@@ -5,7 +5,9 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     /// Wraps a key, trimming surrounding white space and newlines (secret files often end in one).
     public init(_ secret: String) {
-        self.secret = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        let start = secret.firstIndex { !$0.isWhitespace } ?? secret.endIndex
+        let end = secret.lastIndex { !$0.isWhitespace }.map(secret.index(after:)) ?? start
+        self.secret = String(secret[start..<end])
     }
 
     /// Always `<redacted>`.
@@ -13,5 +15,3 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     /// Always `<redacted>`.
     public var debugDescription: String { "<redacted>" }
 }
-
-import Foundation

@@ -51,7 +51,7 @@ public struct DashScopeEndpoint: Sendable, Equatable {
 
     private init(parsing text: String) throws {
         var rest = Substring(text)
-        guard let schemeEnd = rest.range(of: "://") else {
+        guard let schemeEnd = rest.firstRange(of: "://") else {
             throw InvalidEndpoint(description: "base URL '\(text)' needs a scheme, e.g. https://host")
         }
         let scheme = rest[..<schemeEnd.lowerBound].lowercased()

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Any JSON value, kept as parsed so unknown fields survive a round trip.
 public enum JSONValue: Sendable, Hashable, Codable {

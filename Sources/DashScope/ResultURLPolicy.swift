@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Decides which result-document URLs the gateway may fetch, so it never becomes an open fetcher.
 public struct ResultURLPolicy: Sendable {

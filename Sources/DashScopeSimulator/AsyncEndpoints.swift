@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// Submit validation and the JSON of submit, query and cancel (§3.1, §3.2, §4).

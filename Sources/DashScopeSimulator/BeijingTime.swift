@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// DashScope's time formats: `YYYY-MM-DD HH:MM:SS.mmm` and `YYYYMMDDhhmmss`, both in UTC+8.
 enum BeijingTime {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The out-of-process control plane under `/simulator/`: faults and recorded requests as JSON.
 enum ControlEndpoints {
@@ -57,7 +57,7 @@ enum ControlEndpoints {
     }
 
     private static func normalized(_ name: String) -> String {
-        name.lowercased().replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
+        name.lowercased().replacing("_", with: "").replacing("-", with: "")
     }
 
     private static func number(_ value: SimJSON) -> Double? {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// A validated Flash (§6) or Realtime (§7) request: which model family and where the audio comes from.

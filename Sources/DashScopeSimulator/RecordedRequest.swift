@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// A request the simulator received, kept for tests to assert on.
@@ -28,12 +28,6 @@ public struct RecordedRequest: Sendable {
 
     /// The body as UTF-8 text (lossy).
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
-
-    /// The body parsed with `JSONSerialization`, or nil.
-    public var bodyJSON: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
-
-    /// The body's top-level object, or nil.
-    public var bodyObject: [String: Any]? { bodyJSON as? [String: Any] }
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? { headers[name] }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// The transcription result files (§3.5) and their signed, expiring, OSS-style URLs.
@@ -72,8 +72,7 @@ enum ResultDocuments {
     static func signature(path: String, expires: Int64) -> String {
         let digest = Fingerprint.hex("simulator-secret\n\(path)\n\(expires)") + Fingerprint.hex("\(expires)\n\(path)")
         return Data(digest.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
     }
 
     /// The signed URL, valid until `expires` (epoch seconds).

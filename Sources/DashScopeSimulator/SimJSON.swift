@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value with ordered object members, so responses keep DashScope's key order.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import MicroHTTPServer
 import Synchronization
@@ -174,9 +174,9 @@ public final class Simulator: HTTPHandler {
     /// The key of a `Bearer` header the configuration accepts, or nil.
     func authorizedKey(_ header: String?) -> String? {
         guard let header else { return nil }
-        let parts = header.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+        let parts = header.trimmingWhitespace().split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let key = parts[1].trimmingCharacters(in: .whitespaces)
+        let key = parts[1].trimmingWhitespace()
         guard !key.isEmpty else { return nil }
         return configuration.acceptedAPIKeys.isEmpty || configuration.acceptedAPIKeys.contains(key) ? key : nil
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The time source of the task lifecycle, injectable so tests never sleep.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// `GET /api/v1/tasks[/]`: filters, 24-hour window, paging, flat answer (§4).

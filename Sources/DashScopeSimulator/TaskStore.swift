@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// DashScope async task states (§3.3).
 enum TaskStatus: String, Sendable, CaseIterable {

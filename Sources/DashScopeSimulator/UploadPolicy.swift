@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// The temporary-upload pair (§5): the getPolicy answer and the OSS form POST it points at.
@@ -10,7 +10,7 @@ enum UploadPolicy {
     static func policyBody(model: String, apiKey: String, baseURL: String, now: Date, requestID: String) -> SimJSON {
         let expiration = Date(timeIntervalSince1970: now.timeIntervalSince1970 + 300)
         let policyJSON = SimJSON.obj([
-            "expiration": .string(ISO8601DateFormatter().string(from: expiration)),
+            "expiration": .string(expiration.formatted(Date.ISO8601FormatStyle())),
             "conditions": .array([
                 .array([.string("content-length-range"), .int(0), .int(100 * 1024 * 1024)]),
                 .array([.string("starts-with"), .string("$key"), .string(uploadDirectory(model: model, apiKey: apiKey, now: now, requestID: requestID))]),
@@ -43,11 +43,11 @@ enum UploadPolicy {
     /// The names of the form fields of a `multipart/form-data` body; nil when it is not one.
     static func formFieldNames(contentType: String?, body: [UInt8]) -> [String]? {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
-            let boundaryRange = contentType.range(of: "boundary=")
+            let boundaryRange = contentType.firstRange(of: "boundary=")
         else { return nil }
         var boundary = String(contentType[boundaryRange.upperBound...])
         if let semicolon = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semicolon]) }
-        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        boundary = String(boundary.drop { $0 == "\"" || $0 == " " }.reversed().drop { $0 == "\"" || $0 == " " }.reversed())
         guard !boundary.isEmpty else { return nil }
         let delimiter = Array(("--" + boundary).utf8)
         var names: [String] = []
@@ -56,7 +56,7 @@ enum UploadPolicy {
             let headersStart = start + delimiter.count
             guard let headersEnd = find(Array("\r\n\r\n".utf8), in: body, from: headersStart) else { break }
             let headerText = String(decoding: body[headersStart..<headersEnd], as: UTF8.self)
-            if let nameRange = headerText.range(of: "name=\"") {
+            if let nameRange = headerText.firstRange(of: "name=\"") {
                 let rest = headerText[nameRange.upperBound...]
                 if let quote = rest.firstIndex(of: "\"") { names.append(String(rest[..<quote])) }
             }

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 import Logging
 import MicroHTTPServer
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DashScope
-import Foundation
+import FoundationEssentials
 import Gateway
 
 /// `funasr-gateway config`: prints the effective configuration (flags, then environment, then defaults), redacted.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DashScope
 import DashScopeSimulator
-import Foundation
+import FoundationEssentials
 import Gateway
 import Logging
 import NIOCore

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DashScope
-import Foundation
+import FoundationEssentials
 import Gateway
 
 /// The flags shared by `serve`; each falls back to its environment variable.

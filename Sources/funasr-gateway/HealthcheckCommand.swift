@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Gateway
 
 /// `funasr-gateway healthcheck`: probes a running gateway's health route; exit 0 healthy, 1 not (Docker HEALTHCHECK).

@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 import Gateway
 import Logging
 
@@ -15,23 +15,22 @@ func makeLogger(label: String, format: String) -> Logger {
 
 /// Makes `LoggingSystem.bootstrap` idempotent.
 enum LoggingSetup {
-    private static let done = NSLock()
-    nonisolated(unsafe) private static var bootstrapped = false
+    private static let bootstrapped = Mutex(false)
 
     static func bootstrapOnce(json: Bool) {
-        done.lock()
-        defer { done.unlock() }
-        guard !bootstrapped else { return }
-        bootstrapped = true
-        LoggingSystem.bootstrap { label in
-            if json {
-                var handler = JSONLogHandler.standardError(label: label)
+        bootstrapped.withLock { done in
+            guard !done else { return }
+            done = true
+            LoggingSystem.bootstrap { label in
+                if json {
+                    var handler = JSONLogHandler.standardError(label: label)
+                    handler.logLevel = .info
+                    return handler
+                }
+                var handler = TextLogHandler.standardError(label: label)
                 handler.logLevel = .info
                 return handler
             }
-            var handler = TextLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
         }
     }
 }

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Glibc
 
 /// Waits for SIGTERM or SIGINT without a handler running on the main actor.
 enum SignalWaiter {

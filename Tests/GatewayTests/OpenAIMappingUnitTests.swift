@@ -83,10 +83,9 @@ import Testing
         return (body + Array("--XyZ--\r\nepilogue".utf8), "multipart/form-data; charset=utf-8; boundary=\"XyZ\"")
     }
 
-    @Test(arguments: [1, 3, 7, 64 * 1024])
-    func multipartPartsAreTheSameWhateverTheChunkSize(chunkSize: Int) throws {
+    @Test func multipartPartsKeepTheirBytesWhenTheyLookLikeBoundaries() throws {
         let (body, contentType) = Self.form([("model", nil, "whisper-1"), ("file", "a b.wav", "RIFF\r\n--Xy\r\n--XyY"), ("prompt", nil, "")])
-        let parts = try MultipartForm.parse(body, contentType: contentType, chunkSize: chunkSize) { _ in 1000 }
+        let parts = try MultipartForm.parse(body, contentType: contentType) { _ in 1000 }
         #expect(parts == [
             FormPart(name: "model", body: Array("whisper-1".utf8)),
             FormPart(name: "file", filename: "a b.wav", contentType: "audio/wav", body: Array("RIFF\r\n--Xy\r\n--XyY".utf8)),
@@ -103,6 +102,33 @@ import Testing
         #expect(throws: MultipartFormError.notMultipart) { try MultipartForm.parse(body, contentType: "multipart/form-data") { _ in 1000 } }
         #expect(throws: MultipartFormError.self) { try MultipartForm.parse(Array(body.prefix(80)), contentType: contentType) { _ in 1000 } }
         #expect(throws: MultipartFormError.self) { try MultipartForm.parse(Array("no parts".utf8), contentType: contentType) { _ in 1000 } }
+    }
+
+    @Test func emptyPartsAndTransportPaddingAfterABoundary() throws {
+        // x: an empty body before the delimiter's CRLF; y: the header block's CRLF is also the delimiter's.
+        let body = Array("--b  \r\nContent-Disposition: form-data; name=x\r\n\r\n\r\n--b\r\nContent-Disposition: form-data; name=y\r\n\r\n--b--".utf8)
+        let parts = try MultipartForm.parse(body, contentType: "multipart/form-data; boundary=b") { _ in 10 }
+        #expect(parts == [FormPart(name: "x", body: []), FormPart(name: "y", body: [])])
+    }
+
+    @Test(arguments: [
+        "--b\r\nContent-Disposition: form-data; name=x\r\n\r\nvalue",  // no closing delimiter
+        "--b\r\nContent-Disposition: form-data; name=x",  // ends in the headers
+        "--bjunk\r\nContent-Disposition: form-data; name=x\r\n\r\nv\r\n--b--",  // text after the boundary
+        "--b\r\nNoColonHere\r\n\r\nv\r\n--b--",
+        "--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--",  // no name
+        "--b--",  // no parts
+    ])
+    func malformedMultipartIsRefused(text: String) {
+        #expect(throws: MultipartFormError.self) {
+            try MultipartForm.parse(Array(text.utf8), contentType: "multipart/form-data; boundary=b") { _ in 100 }
+        }
+    }
+
+    @Test func percentDecodingRefusesBadEscapes() {
+        #expect(HeaderParameters.percentDecoded("a%20b") == "a b")
+        #expect(HeaderParameters.percentDecoded("a%2") == nil)
+        #expect(HeaderParameters.percentDecoded("%FF") == nil)
     }
 
     @Test func contentDispositionParameters() {

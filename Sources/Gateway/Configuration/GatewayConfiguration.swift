@@ -81,8 +81,8 @@ public struct GatewayConfiguration: Sendable {
 
     /// Parses the comma-separated `FUNASR_GATEWAY_TOKENS` value.
     public static func parseTokens(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -7,7 +7,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `host:port`, `[::1]:port` or `:port` (meaning 127.0.0.1).
     public init(parsing text: String) throws(ConfigurationError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         guard let colon = trimmed.lastIndex(of: ":") else {
             throw ConfigurationError("listen address '\(text)' must be host:port, e.g. 127.0.0.1:8080")
         }
@@ -39,4 +39,4 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 
 // What `funasr-gateway config` prints. Secrets never appear: the key is shown as `<redacted>` with where it came
 // from, the local tokens only as a count, and a base URL that carries user info (refused at start anyway) is not
@@ -63,7 +63,7 @@ public struct ConfigurationReport: Sendable {
 
     private static func redact(_ text: String, baseURL: String?) -> String {
         guard let baseURL, !baseURL.isEmpty else { return text }
-        return text.replacingOccurrences(of: baseURL, with: "<base URL redacted>")
+        return text.replacing(baseURL, with: "<base URL redacted>")
     }
 
     /// `1.5s`, `30s`.

@@ -21,7 +21,7 @@ public enum HealthCheck {
 
     /// GETs `url` within `timeout`; healthy on a 2xx answer. The summary is one line for the operator.
     public static func probe(url: String, timeout: Duration) async -> (healthy: Bool, summary: String) {
-        guard let schemeEnd = url.range(of: "://") else {
+        guard let schemeEnd = url.firstRange(of: "://") else {
             return (false, "unhealthy: \(url) is not an http:// URL")
         }
         let afterScheme = url[schemeEnd.upperBound...]

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 // Ready means: the configuration was valid (the gateway would not exist otherwise) and DashScope answered a cheap

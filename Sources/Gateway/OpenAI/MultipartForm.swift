@@ -1,8 +1,7 @@
-import Foundation
-import MultipartKit
-
-// This file imports MultipartKit alone: MultipartKit re-exports NIOHTTP1's HTTPHeaders, which would clash
-// with MicroHTTPServer's in a file that imports both.
+// A `multipart/form-data` reader (RFC 7578 over RFC 2046 §5.1) for the OpenAI upload route. The body is
+// already in memory (the server buffers it under the route's cap), so this walks it once. It replaced
+// MultipartKit, whose `import Foundation` alone kept ~6 MB of Foundation/ICU libraries resident in every
+// gateway process.
 
 /// One part of a `multipart/form-data` body.
 struct FormPart: Sendable, Equatable {
@@ -22,13 +21,15 @@ enum MultipartFormError: Error, Equatable {
     case notMultipart
     /// The body does not follow the multipart syntax, or ends inside a part.
     case malformed(String)
-    /// A part grew past its cap (`limit` bytes); reading stopped there.
+    /// A part is larger than its cap (`limit` bytes).
     case partTooLarge(name: String, limit: Int)
 }
 
-/// Reads a `multipart/form-data` body with MultipartKit's streaming parser, fed chunk by chunk, and stops
-/// as soon as a part passes its cap, so an oversized file is never held whole.
+/// Splits a `multipart/form-data` body into its parts, each checked against its cap.
 enum MultipartForm {
+    /// Part headers larger than this are refused (a part's headers are a few short lines).
+    static let headerLimit = 16 * 1024
+
     /// The boundary of a `multipart/form-data` Content-Type, or nil.
     static func boundary(contentType: String?) -> String? {
         guard let contentType else { return nil }
@@ -40,71 +41,91 @@ enum MultipartForm {
     }
 
     /// The parts of `body`; `limit(name)` caps each part by its field name.
-    static func parse(
-        _ body: [UInt8], contentType: String?, chunkSize: Int = 64 * 1024, limit: @escaping (String) -> Int
-    ) throws(MultipartFormError) -> [FormPart] {
+    static func parse(_ body: [UInt8], contentType: String?, limit: (String) -> Int) throws(MultipartFormError) -> [FormPart] {
         guard let boundary = boundary(contentType: contentType) else { throw .notMultipart }
-        let parser = MultipartParser(boundary: boundary)
-        let state = ParseState()
-        parser.onHeader = { name, value in state.header(name, value) }
-        parser.onBody = { buffer in state.append(buffer.readableBytesView, limit: limit) }
-        parser.onPartComplete = { state.complete() }
-        var offset = 0
-        while offset < body.count {
-            let end = min(body.count, offset + max(1, chunkSize))
-            do {
-                try parser.execute(Array(body[offset..<end]))
-            } catch {
-                throw .malformed("the multipart body is malformed")
-            }
-            if let tooLarge = state.tooLarge { throw tooLarge }
-            offset = end
+        let delimiter = Array("--\(boundary)".utf8)
+        let crlf: [UInt8] = [0x0D, 0x0A]
+        // The first delimiter may follow a preamble; every later one is preceded by CRLF.
+        guard var cursor = find(delimiter, in: body, from: 0, atLineStart: true) else {
+            throw .malformed("the multipart body has no parts")
         }
-        if state.inPart { throw .malformed("the multipart body ended inside a part (no closing boundary)") }
-        guard !state.parts.isEmpty else { throw .malformed("the multipart body has no parts") }
-        if let unnamed = state.parts.first(where: { $0.name.isEmpty }) {
+        cursor += delimiter.count
+        var parts: [FormPart] = []
+        while true {
+            if body[cursor...].starts(with: [0x2D, 0x2D]) { break }  // "--": the closing delimiter
+            cursor = skipTransportPadding(body, from: cursor)
+            guard body[cursor...].starts(with: crlf) else {
+                throw .malformed("a multipart boundary line has trailing characters")
+            }
+            cursor += 2
+            guard let headersEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: cursor - 2, atLineStart: false),
+                  headersEnd - cursor <= headerLimit
+            else { throw .malformed("the multipart body ended inside a part's headers") }
+            var part = try headers(body[cursor..<max(cursor, headersEnd)])
+            let contentStart = headersEnd + 4
+            guard let next = find(crlf + delimiter, in: body, from: contentStart - 2, atLineStart: false),
+                  next >= contentStart - 2
+            else { throw .malformed("the multipart body ended inside a part (no closing boundary)") }
+            let contentEnd = max(contentStart, next)
+            let cap = limit(part.name)
+            guard contentEnd - contentStart <= cap else { throw .partTooLarge(name: part.name, limit: cap) }
+            part.body = Array(body[contentStart..<contentEnd])
+            parts.append(part)
+            cursor = next + 2 + delimiter.count
+        }
+        guard !parts.isEmpty else { throw .malformed("the multipart body has no parts") }
+        if let unnamed = parts.first(where: { $0.name.isEmpty }) {
             throw .malformed("a part has no name in its Content-Disposition (\(unnamed.filename ?? "no filename"))")
         }
-        return state.parts
+        return parts
     }
 
-    /// The parser's callbacks write here; it lives for one synchronous `parse` call.
-    private final class ParseState {
-        var parts: [FormPart] = []
-        var current = FormPart(name: "", body: [])
-        var inPart = false
-        var tooLarge: MultipartFormError?
-
-        func header(_ name: String, _ value: String) {
-            inPart = true
-            switch name.lowercased() {
+    /// A part with its name, filename and content type from its header lines.
+    private static func headers(_ bytes: ArraySlice<UInt8>) throws(MultipartFormError) -> FormPart {
+        var part = FormPart(name: "", body: [])
+        guard !bytes.isEmpty else { return part }
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let text = String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else {
+                throw .malformed("a multipart part header has no colon")
+            }
+            let value = text[text.index(after: colon)...].trimmingWhitespace()
+            switch text[..<colon].trimmingWhitespace().lowercased() {
             case "content-disposition":
                 let parameters = HeaderParameters.parse(value)
-                current.name = parameters["name"] ?? ""
-                current.filename = parameters["filename*"].flatMap(HeaderParameters.decodeExtended) ?? parameters["filename"]
+                part.name = parameters["name"] ?? ""
+                part.filename = parameters["filename*"].flatMap(HeaderParameters.decodeExtended) ?? parameters["filename"]
             case "content-type":
-                current.contentType = value
+                part.contentType = value
             default:
                 break
             }
         }
+        return part
+    }
 
-        func append(_ bytes: some Collection<UInt8>, limit: (String) -> Int) {
-            inPart = true
-            guard tooLarge == nil else { return }
-            let cap = limit(current.name)
-            guard current.body.count + bytes.count <= cap else {
-                tooLarge = .partTooLarge(name: current.name, limit: cap)
-                return
+    /// Spaces and tabs a sender may put after a boundary (RFC 2046's transport padding).
+    private static func skipTransportPadding(_ body: [UInt8], from start: Int) -> Int {
+        var index = start
+        while index < body.count, body[index] == 0x20 || body[index] == 0x09 { index += 1 }
+        return index
+    }
+
+    /// The first index at or after `start` where `needle` occurs; with `atLineStart`, only at the very start
+    /// of the body or right after a CRLF.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, atLineStart: Bool) -> Int? {
+        guard let first = needle.first, needle.count <= haystack.count else { return nil }
+        var index = max(0, start)
+        let last = haystack.count - needle.count
+        while index <= last {
+            guard let candidate = haystack[index...last].firstIndex(of: first) else { return nil }
+            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle),
+               !atLineStart || candidate == 0 || (candidate >= 2 && haystack[candidate - 2] == 0x0D && haystack[candidate - 1] == 0x0A) {
+                return candidate
             }
-            current.body.append(contentsOf: bytes)
+            index = candidate + 1
         }
-
-        func complete() {
-            parts.append(current)
-            current = FormPart(name: "", body: [])
-            inPart = false
-        }
+        return nil
     }
 }
 
@@ -143,16 +164,40 @@ struct HeaderParameters: Sendable, Equatable {
         var parameters: [String: String] = [:]
         for item in pieces.dropFirst() {
             guard let equals = item.firstIndex(of: "=") else { continue }
-            let name = item[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            if parameters[name] == nil { parameters[name] = item[item.index(after: equals)...].trimmingCharacters(in: .whitespaces) }
+            let name = item[..<equals].trimmingWhitespace().lowercased()
+            if parameters[name] == nil { parameters[name] = item[item.index(after: equals)...].trimmingWhitespace() }
         }
-        return HeaderParameters(value: pieces[0].trimmingCharacters(in: .whitespaces), parameters: parameters)
+        return HeaderParameters(value: pieces[0].trimmingWhitespace(), parameters: parameters)
     }
 
     /// The text of an RFC 8187 extended value such as `UTF-8''a%20b.wav`.
     static func decodeExtended(_ text: String) -> String? {
         let parts = text.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].lowercased() == "utf-8" else { return nil }
-        return String(parts[2]).removingPercentEncoding
+        return percentDecoded(parts[2])
+    }
+
+    /// `%XX` escapes decoded as UTF-8; nil for a bad escape or bytes that are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

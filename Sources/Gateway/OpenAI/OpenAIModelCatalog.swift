@@ -1,12 +1,12 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 
 extension GatewayConfiguration {
     /// Parses `name=model` alias entries (from `--model-alias` or a comma-separated variable); throws on a malformed one.
     public static func parseModelAliases(_ entries: [String]) throws(ConfigurationError) -> [String: String] {
         var aliases: [String: String] = [:]
-        for entry in entries.map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
-            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        for entry in entries.map({ $0.trimmingWhitespace() }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard parts.count == 2, OpenAIModelCatalog.isModelName(parts[0]), OpenAIModelCatalog.isModelName(parts[1]) else {
                 throw ConfigurationError("model alias '\(entry)' must be NAME=MODEL, e.g. whisper-1=fun-asr-flash-2026-06-15")
             }

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 
 /// The `response_format` values of `POST /v1/audio/transcriptions`.
 enum OpenAIResponseFormat: String, Sendable, CaseIterable {
@@ -84,7 +84,7 @@ struct OpenAITranscriptionRequest: Sendable {
         guard let value = String(bytes: part.body, encoding: .utf8) else {
             throw .invalidRequest("\(name) must be UTF-8 text", param: name)
         }
-        return trimmed ? value.trimmingCharacters(in: .whitespacesAndNewlines) : value
+        return trimmed ? value.trimmingWhitespace() : value
     }
 
     static func responseFormat(_ value: String?) throws(GatewayError) -> OpenAIResponseFormat {
@@ -99,7 +99,7 @@ struct OpenAITranscriptionRequest: Sendable {
     static func timestampGranularities(_ parts: [FormPart]) throws(GatewayError) -> Set<String> {
         var values: Set<String> = []
         for part in parts where part.name.hasPrefix("timestamp_granularities") {
-            let value = String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = String(decoding: part.body, as: UTF8.self).trimmingWhitespace()
             guard value == "word" || value == "segment" else {
                 throw .invalidRequest("timestamp_granularities[] accepts word and segment, not '\(value)'", param: "timestamp_granularities[]")
             }

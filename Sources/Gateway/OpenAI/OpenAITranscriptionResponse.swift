@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 // verbose_json: Fun-ASR gives no token ids, log-probabilities or no-speech estimates, so every segment
@@ -74,7 +74,7 @@ enum OpenAITranscriptionResponse {
     }
 
     static func word(_ word: RecognizedWord) -> JSONValue? {
-        let text = word.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = word.text.trimmingWhitespace()
         guard !text.isEmpty else { return nil }
         return .object(["word": .string(text), "start": .number(seconds(word.beginTime)), "end": .number(seconds(word.endTime))])
     }

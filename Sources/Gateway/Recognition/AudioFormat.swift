@@ -9,7 +9,7 @@ public enum AudioFormat {
     /// The format named by a content type such as `audio/x-wav`, or nil.
     public static func fromContentType(_ contentType: String?) -> String? {
         guard let contentType else { return nil }
-        let mime = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mime = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
         let aliases: [String: String] = [
             "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/vnd.wave": "wav",
             "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/ogg": "ogg", "audio/opus": "opus", "audio/flac": "flac",

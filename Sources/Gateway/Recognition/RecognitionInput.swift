@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// Reads a local Flash/Realtime request in any of its three forms: JSON with `audio_url`, JSON with

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 
 /// Which synchronous DashScope model family a request goes to.
 public enum RecognitionKind: String, Sendable {

@@ -1,5 +1,5 @@
 import DashScope
-import Foundation
+import FoundationEssentials
 import MicroHTTPServer
 
 /// The local async-transcription API: submit, get (with wait and inline transcripts), transcript, list, cancel.

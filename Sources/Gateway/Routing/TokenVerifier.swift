@@ -27,7 +27,7 @@ public struct TokenVerifier: Sendable {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        return String(parts[1]).trimmingWhitespace()
     }
 
     private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -41,4 +41,4 @@ public struct TokenVerifier: Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials
