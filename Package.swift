@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "funasr-bench",
             dependencies: [
-                "MicroHTTPServer", "ServerSentEvents",
+                "MicroHTTPServer", "ServerSentEvents", "DashScope",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

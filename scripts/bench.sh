@@ -124,6 +124,21 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
+# 4b. The floor under the gateway's plain-request figures: its upstream client alone (async-http-client through
+#     DashScopeClient, tasks on NIO's loops as in the gateway), against the same canned upstream.
+echo "== upstream client alone (funasr-bench client-floor), $ROUNDS rounds"
+for conns in 16 64; do
+    floor_rps=(); floor_cpu=()
+    for round in $(seq "$ROUNDS"); do
+        line=$("$BENCH" client-floor --base-url "http://127.0.0.1:$UP" --path "/api/v1/tasks/$TASK" --connections "$conns" \
+            --seconds "$DURATION" | grep '^RESULT ' || true)
+        echo "  c=$conns round $round: ${line#RESULT }"
+        floor_rps+=("$(sed -nE 's/.*rps=([0-9.]+).*/\1/p' <<<"$line")"); floor_cpu+=("$(sed -nE 's/.*cpu_us=([0-9]+).*/\1/p' <<<"$line")")
+    done
+    median() { printf '%s\n' "$@" | grep . | sort -n | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
+    note "- Upstream client alone (\`funasr-bench client-floor\`, GET /api/v1/tasks/{id}, $conns concurrent requests, median of $ROUNDS): $(median "${floor_rps[@]}") req/s at $(median "${floor_cpu[@]}") µs CPU per request. No gateway built on this client can pass this rate, whatever its server side costs."
+done
+
 # 5. SSE: per-event latency (1 stream x 400 events 5 ms apart; 10 staggered streams x 200 events 10 ms apart)
 #    and one unpaced stream's events/s.
 sse_url() { case $1 in direct) echo "http://127.0.0.1:$SSE$GENERATION" ;; nginx) echo "http://127.0.0.1:$PROXY$GENERATION" ;; gateway) echo "http://127.0.0.1:$GWS$2" ;; esac; }
