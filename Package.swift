@@ -55,8 +55,6 @@ let package = Package(
                 "Gateway", "DashScopeSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Benchmark tools behind `make bench` (not used by any test).

@@ -125,7 +125,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # 4b. The floor under the gateway's plain-request figures: its upstream client alone (async-http-client through
-#     DashScopeClient, tasks on NIO's loops as in the gateway), against the same canned upstream.
+#     DashScopeClient), against the same canned upstream.
 echo "== upstream client alone (funasr-bench client-floor), $ROUNDS rounds"
 for conns in 16 64; do
     floor_rps=(); floor_cpu=()

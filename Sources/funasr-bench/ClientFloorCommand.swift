@@ -5,8 +5,8 @@ import Glibc
 import NIOCore
 import NIOPosix
 
-/// `funasr-bench client-floor`: the gateway's upstream client alone (DashScopeClient over async-http-client,
-/// Swift tasks on NIO's event loops as in the gateway), `connections` tasks each sending GET requests back to
+/// `funasr-bench client-floor`: the gateway's upstream client alone (DashScopeClient over async-http-client),
+/// `connections` tasks each sending GET requests back to
 /// back for `seconds`. Its requests/s and CPU per request are a floor under what any gateway built on this
 /// client can reach, whatever the server side costs.
 struct ClientFloorCommand: AsyncParsableCommand {

@@ -4,8 +4,6 @@ import DashScopeSimulator
 import FoundationEssentials
 import Gateway
 import Logging
-import NIOCore
-import NIOPosix
 
 /// The `funasr-gateway` command: `serve` (default) and `simulate`.
 @main
@@ -21,14 +19,6 @@ struct FunASRGatewayCommand: AsyncParsableCommand {
         version: GatewayVersion.current,
         subcommands: [Serve.self, Simulate.self, ConfigCommand.self, Healthcheck.self],
         defaultSubcommand: Serve.self)
-
-    /// Entry point: puts Swift tasks on NIO's event loops, then parses and runs the command.
-    static func main() async {
-        // Swift tasks then run on the threads async-http-client does its I/O on: an upstream answer resumes the
-        // waiting handler without a hand-off to another thread pool. Must happen before any task is created.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        await main(nil)
-    }
 }
 
 /// Runs the gateway until SIGTERM or SIGINT.
