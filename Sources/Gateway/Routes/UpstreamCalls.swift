@@ -88,7 +88,10 @@ struct UpstreamCalls: Sendable {
     /// Queries a task.
     func queryTask(_ id: String, _ context: RouteContext) async throws -> TaskQueryResponse {
         let response = try await send(UpstreamRequest(method: "GET", path: "/api/v1/tasks/\(id)"), context)
-        return try decode(TaskQueryResponse.self, from: response)
+        guard let json = JSONValue.parse(response.body), let task = try? TaskQueryResponse(json: json) else {
+            throw DashScopeError.invalidResponse("DashScope's answer did not have the expected shape (TaskQueryResponse)")
+        }
+        return task
     }
 
     /// Downloads a result document without the key, only from allowed hosts.
