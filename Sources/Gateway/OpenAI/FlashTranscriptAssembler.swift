@@ -39,7 +39,7 @@ struct FlashTranscriptAssembler: Sendable {
         let output = payload["output"]
         if let text = output?["text"]?.stringValue { latestOutputText = text }
         guard let json = output?["sentence"] ?? output?["output"]?["sentence"],
-              let sentence = try? JSONDecoder().decode(RecognizedSentence.self, from: Data(json.serialized()))
+              let sentence = try? RecognizedSentence(json: json)
         else { return "" }
         var delta = ""
         if let current = open, current.sentenceID != sentence.sentenceID {

@@ -28,3 +28,32 @@ import Testing
         #expect(throws: JSONShapeError(path: path)) { try TaskQueryResponse(json: value) }
     }
 }
+
+/// `RecognizedSentence(json:)` (read from every streamed Flash event on the OpenAI route) gives what the
+/// Codable decode gives.
+@Suite struct RecognizedSentenceJSONTests {
+    @Test(arguments: [
+        DashScopeSamples.realtimeOpeningSentence,
+        #"{"begin_time":5,"end_time":null,"words":[{"begin_time":5,"end_time":9}],"speaker_id":1}"#,
+    ])
+    func readsWhatTheCodableDecodeReads(json: String) throws {
+        let expected = try DashScopeSamples.decode(RecognizedSentence.self, json)
+        #expect(try RecognizedSentence(json: try #require(JSONValue.parse(Array(json.utf8)))) == expected)
+    }
+
+    @Test func readsTheFlashSampleSentence() throws {
+        let event = try #require(JSONValue.parse(Array(DashScopeSamples.flashResponse.utf8)))
+        let sentence = try RecognizedSentence(json: try #require(event["output"]?["sentence"]))
+        #expect(sentence.words.count == 6 && sentence.sentenceEnd == true && sentence.words[1].punctuation == "，")
+    }
+
+    @Test(arguments: [
+        (#"{"text":"no begin"}"#, "sentence.begin_time"),
+        (#"{"begin_time":1,"words":[{"begin_time":1}]}"#, "sentence.words[0].end_time"),
+        (#"{"begin_time":1,"sentence_end":"yes"}"#, "sentence.sentence_end"),
+    ])
+    func aMissingOrMistypedMemberIsAnError(json: String, path: String) throws {
+        let value = try #require(JSONValue.parse(Array(json.utf8)))
+        #expect(throws: JSONShapeError(path: path)) { try RecognizedSentence(json: value) }
+    }
+}
