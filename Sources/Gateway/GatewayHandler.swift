@@ -107,12 +107,12 @@ final class GatewayHandler: HTTPHandler {
     ) {
         let total = ContinuousClock.now - started
         var metadata: Logger.Metadata = [
-            "request_id": "\(requestID)", "method": "\(head.method)", "path": "\(head.path)", "route": "\(route)",
-            "status": "\(status)", "duration_ms": "\(Self.milliseconds(total))",
-            "upstream_ms": "\(Self.milliseconds(trace.upstreamDuration))",
+            "request_id": .string(requestID), "method": .string(head.method), "path": .string(head.path),
+            "route": .string(route), "status": .string(String(status)), "duration_ms": .string(Self.milliseconds(total)),
+            "upstream_ms": .string(Self.milliseconds(trace.upstreamDuration)),
         ]
-        if bytes >= 0 { metadata["bytes"] = "\(bytes)" }
-        if let upstream = trace.upstreamRequestID { metadata["dashscope_request_id"] = "\(upstream)" }
+        if bytes >= 0 { metadata["bytes"] = .string(String(bytes)) }
+        if let upstream = trace.upstreamRequestID { metadata["dashscope_request_id"] = .string(upstream) }
         logger.info("request", metadata: metadata)
         metrics.requestFinished(route: route, status: status, duration: total, upstream: trace.upstreamDuration)
     }

@@ -1,5 +1,4 @@
 import DashScope
-import FoundationEssentials
 
 // The delta rule. DashScope's Flash/Realtime events each carry the current sentence (`output.sentence`)
 // with its words, and a word or sentence may still change until it is final. A delta only ever carries
