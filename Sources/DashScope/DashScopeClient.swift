@@ -41,6 +41,9 @@ public final class DashScopeClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
+        // No tracer: with the default (swift-distributed-tracing's global, a no-op unless bootstrapped) every call
+        // still built a span and its URL attributes, ~4 % of a proxied request in the profile.
+        configuration.tracing.tracer = nil
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
