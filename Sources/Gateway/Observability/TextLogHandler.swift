@@ -39,13 +39,22 @@ public struct TextLogHandler: LogHandler {
 
     /// Writes one event as one line.
     public func log(event: LogEvent) {
-        var line = LogLine.timestamp() + " " + event.level.rawValue + " " + label + ": " + event.message.description
         let merged = LogLine.merged(metadata, provider: metadataProvider, event: event.metadata)
-        for key in merged.keys.sorted() {
-            guard let value = merged[key] else { continue }
-            line += " " + key + "=" + Self.text(value)
+        var line = LogLine.timestamp()
+        line.reserveCapacity(256)
+        line.append(" ")
+        line.append(event.level.rawValue)
+        line.append(" ")
+        line.append(label)
+        line.append(": ")
+        line.append(event.message.description)
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line.append(" ")
+            line.append(key)
+            line.append("=")
+            line.append(Self.text(value))
         }
-        line += "\n"
+        line.append("\n")
         write(line)
     }
 

@@ -1,0 +1,25 @@
+import Gateway
+import Logging
+import Synchronization
+import Testing
+
+/// The default text log format: one line per event, UTC timestamp, sorted `key=value` metadata.
+@Suite struct TextLogHandlerTests {
+    @Test func oneLineWithSortedMetadataAndTheLoggersOwnUnderTheCallsOwn() throws {
+        let lines = Mutex<[String]>([])
+        var logger = Logger(label: "text-test") { label in
+            TextLogHandler(label: label) { line in lines.withLock { $0.append(line) } }
+        }
+        logger[metadataKey: "b"] = "from-logger"
+        logger[metadataKey: "z"] = "kept"
+        logger.info("request", metadata: ["b": "from-call", "a": .array(["1", "2"]), "m": .dictionary(["y": "2", "x": "1"])])
+        logger.debug("below the level")
+        let written = lines.withLock { $0 }
+        #expect(written.count == 1)
+        let line = try #require(written.first)
+        #expect(line.hasSuffix(" info text-test: request a=[1, 2] b=from-call m=[x: 1, y: 2] z=kept\n"))
+        // 2026-11-27T17:53:44.123Z
+        let stamp = line.prefix { $0 != " " }
+        #expect(stamp.count == 24 && stamp.hasSuffix("Z") && stamp.dropFirst(10).first == "T")
+    }
+}
