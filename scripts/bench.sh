@@ -126,6 +126,7 @@ done
 
 # 4b. The floor under the gateway's plain-request figures: its upstream client alone (async-http-client through
 #     DashScopeClient), against the same canned upstream.
+median() { printf '%s\n' "$@" | grep . | sort -n | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 echo "== upstream client alone (funasr-bench client-floor), $ROUNDS rounds"
 for conns in 16 64; do
     floor_rps=(); floor_cpu=()
@@ -135,8 +136,23 @@ for conns in 16 64; do
         echo "  c=$conns round $round: ${line#RESULT }"
         floor_rps+=("$(sed -nE 's/.*rps=([0-9.]+).*/\1/p' <<<"$line")"); floor_cpu+=("$(sed -nE 's/.*cpu_us=([0-9]+).*/\1/p' <<<"$line")")
     done
-    median() { printf '%s\n' "$@" | grep . | sort -n | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
     note "- Upstream client alone (\`funasr-bench client-floor\`, GET /api/v1/tasks/{id}, $conns concurrent requests, median of $ROUNDS): $(median "${floor_rps[@]}") req/s at $(median "${floor_cpu[@]}") µs CPU per request. No gateway built on this client can pass this rate, whatever its server side costs."
+done
+
+#     And the server side alone: the gateway answering GET /healthz (no upstream call) under the same wrk load.
+echo "== server side alone (GET /healthz on the gateway), $ROUNDS rounds"
+for conns in 16 64; do
+    health_rps=(); health_cpu=()
+    for round in $(seq "$ROUNDS"); do
+        before=$(cpu_ticks "$gw_pid")
+        line=$(BENCH_PATH=/healthz wrk -t2 -c"$conns" -d"${DURATION}s" -s "$ROOT/bench/wrk.lua" "http://127.0.0.1:$GW" | grep '^WRK ' || true)
+        after=$(cpu_ticks "$gw_pid")
+        requests=$(sed -nE 's/.*requests=([0-9]+).*/\1/p' <<<"$line")
+        echo "  c=$conns round $round: ${line#WRK }"
+        health_rps+=("$(sed -nE 's/.*rps=([0-9.]+).*/\1/p' <<<"$line")")
+        [ -n "$requests" ] && [ "$requests" -gt 0 ] && health_cpu+=("$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))")
+    done
+    note "- Server side alone (the gateway's \`GET /healthz\`, no upstream call, wrk $conns connections, median of $ROUNDS): $(median "${health_rps[@]}") req/s at $(median "${health_cpu[@]}") µs CPU per request."
 done
 
 # 5. SSE: per-event latency (1 stream x 400 events 5 ms apart; 10 staggered streams x 200 events 10 ms apart)
