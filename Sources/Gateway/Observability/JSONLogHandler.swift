@@ -7,51 +7,21 @@ import Logging
 // metadata by the gateway (the API key type prints as `<redacted>`); this handler adds nothing of its own.
 
 /// A swift-log handler writing JSON lines (for `--log-format json`).
-public struct JSONLogHandler: LogHandler {
-    /// The logger's label.
-    public let label: String
-    /// Metadata attached to every line of this logger.
-    public var metadata: Logger.Metadata = [:]
-    /// An extra metadata source (e.g. task-local values).
-    public var metadataProvider: Logger.MetadataProvider?
-    /// The lowest level written.
-    public var logLevel: Logger.Level = .info
-    private let write: @Sendable (String) -> Void
+public typealias JSONLogHandler = LineLogHandler<JSONLineFormat>
 
-    /// Creates a handler writing each line (newline included) through `write`.
-    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil, write: @escaping @Sendable (String) -> Void) {
-        self.label = label
-        self.metadataProvider = metadataProvider
-        self.write = write
-    }
-
-    /// A handler writing to standard error, one whole line per write.
-    public static func standardError(label: String, metadataProvider: Logger.MetadataProvider? = nil) -> JSONLogHandler {
-        JSONLogHandler(label: label, metadataProvider: metadataProvider) { line in
-            StandardErrorLines.shared.write(line)
+/// One JSON object per event, keys as described above.
+public enum JSONLineFormat: LogLineFormat {
+    /// The JSON line of one event.
+    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        var line = "{\"timestamp\":" + quoted(timestamp)
+        line += ",\"level\":" + quoted(level.rawValue)
+        line += ",\"label\":" + quoted(label)
+        line += ",\"message\":" + quoted(message)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            let name = reserved.contains(key) ? "metadata." + key : key
+            line += "," + quoted(name) + ":" + json(value)
         }
-    }
-
-    /// Metadata of this handler by key.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    /// Writes one event as one JSON line.
-    public func log(event: LogEvent) {
-        let merged = LogLine.merged(metadata, provider: metadataProvider, event: event.metadata)
-        var line = "{\"timestamp\":" + Self.quoted(LogLine.timestamp())
-        line += ",\"level\":" + Self.quoted(event.level.rawValue)
-        line += ",\"label\":" + Self.quoted(label)
-        line += ",\"message\":" + Self.quoted(event.message.description)
-        for key in merged.keys.sorted() {
-            guard let value = merged[key] else { continue }
-            let name = Self.reserved.contains(key) ? "metadata." + key : key
-            line += "," + Self.quoted(name) + ":" + Self.json(value)
-        }
-        line += "}\n"
-        write(line)
+        return line + "}"
     }
 
     private static let reserved: Set<String> = ["timestamp", "level", "label", "message"]

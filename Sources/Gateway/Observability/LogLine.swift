@@ -2,7 +2,7 @@ import Glibc
 import Logging
 import Synchronization
 
-/// What the text and JSON log handlers share: the timestamp, the metadata merge, the line writer.
+/// What the text and JSON log lines share: the timestamp.
 enum LogLine {
     /// Now in ISO 8601 UTC with milliseconds (no time-zone database is read).
     static func timestamp() -> String {
@@ -10,19 +10,6 @@ enum LogLine {
         clock_gettime(CLOCK_REALTIME, &now)
         let millis = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
         return CivilTime.iso8601(epochMilliseconds: millis, offsetSeconds: 0)
-    }
-
-    /// The handler's metadata, then the provider's, then the call's (later ones win).
-    static func merged(
-        _ base: Logger.Metadata, provider: Logger.MetadataProvider?, event: Logger.Metadata?
-    ) -> Logger.Metadata {
-        var merged = base
-        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
-        if let given = event {
-            if merged.isEmpty { return given }
-            merged.merge(given) { _, new in new }
-        }
-        return merged
     }
 }
 

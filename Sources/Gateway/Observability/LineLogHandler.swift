@@ -1,0 +1,54 @@
+import Logging
+
+/// How one log event becomes one line (without the newline).
+public protocol LogLineFormat: Sendable {
+    /// The line for an event at `timestamp` (ISO 8601 UTC) with the merged metadata.
+    static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String
+}
+
+/// A swift-log handler writing one line per event in `Format` (text or JSON lines).
+public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
+    /// The logger's label.
+    public let label: String
+    /// Metadata attached to every line of this logger.
+    public var metadata: Logger.Metadata = [:]
+    /// An extra metadata source (e.g. task-local values).
+    public var metadataProvider: Logger.MetadataProvider?
+    /// The lowest level written.
+    public var logLevel: Logger.Level = .info
+    private let write: @Sendable (String) -> Void
+
+    /// Creates a handler writing each line (newline included) through `write`.
+    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil, write: @escaping @Sendable (String) -> Void) {
+        self.label = label
+        self.metadataProvider = metadataProvider
+        self.write = write
+    }
+
+    /// A handler writing to standard error, one whole line per write.
+    public static func standardError(label: String, metadataProvider: Logger.MetadataProvider? = nil) -> Self {
+        Self(label: label, metadataProvider: metadataProvider) { line in
+            StandardErrorLines.shared.write(line)
+        }
+    }
+
+    /// Metadata of this handler by key.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Writes one event as one line: the handler's metadata, then the provider's, then the call's (later win).
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let given = event.metadata {
+            if merged.isEmpty { merged = given } else { merged.merge(given) { _, new in new } }
+        }
+        var line = Format.line(
+            timestamp: LogLine.timestamp(), level: event.level, label: label, message: event.message.description,
+            metadata: merged)
+        line.append("\n")
+        write(line)
+    }
+}
