@@ -87,9 +87,9 @@ struct OpenAIModelCatalog: Sendable {
         guard parts.count >= 3, let year = Int(parts[parts.count - 3]), let month = Int(parts[parts.count - 2]),
               let day = Int(parts[parts.count - 1]), (2000...2999).contains(year)
         else { return 0 }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = calendar.date(from: DateComponents(year: year, month: month, day: day))
-        return date.map { Int($0.timeIntervalSince1970) } ?? 0
+        // Integer calendar arithmetic: without FoundationInternationalization, `TimeZone(identifier:)` is nil.
+        let milliseconds = CivilTime.epochMilliseconds(
+            year: year, month: month, day: day, hour: 0, minute: 0, second: 0, offsetSeconds: 0)
+        return milliseconds.map { Int($0 / 1000) } ?? 0
     }
 }
