@@ -54,12 +54,12 @@ token="sdk-local-token-$RANDOM$RANDOM-$$"
 "$bin" simulate --listen 127.0.0.1:0 --api-key "$api_key" --pending-ms 1500 --running-ms 300 \
     --event-interval-ms 2 >"$workdir/simulator.log" 2>&1 &
 pids+=($!)
-simulator=$(wait_for_log "$workdir/simulator.log" 's/.*address=\(http:\/\/127\.0\.0\.1:[0-9]*\).*SIMULATOR listening.*/\1/p' "${pids[0]}")
+simulator=$(wait_for_log "$workdir/simulator.log" '/SIMULATOR listening/s/.*address=\(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "${pids[0]}")
 
 "$bin" --base-url "$simulator" --api-key-file "$workdir/api-key" --tokens "$token" --listen 127.0.0.1:0 \
     --drain-timeout 2 >"$workdir/gateway.log" 2>&1 &
 pids+=($!)
-address=$(wait_for_log "$workdir/gateway.log" 's/.*address=\(127\.0\.0\.1:[0-9]*\) .*funasr-gateway listening.*/\1/p' "${pids[1]}")
+address=$(wait_for_log "$workdir/gateway.log" '/funasr-gateway listening/s/.*address=\(127\.0\.0\.1:[0-9]*\).*/\1/p' "${pids[1]}")
 echo "sdk-tests: simulator on $simulator, gateway on http://$address"
 
 if [ ! -x "$venv/bin/python" ]; then
