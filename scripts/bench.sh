@@ -4,6 +4,7 @@
 # (.build/release/funasr-gateway and funasr-bench), nginx and wrk. Knobs (environment):
 #   BENCH_ROUNDS (3) BENCH_DURATION (wrk seconds, 3) BENCH_CONNS ("1 16 64") BENCH_STREAMS (1000)
 #   BENCH_ROUTES (bench/routes.tsv) BENCH_OUTPUT (BENCHMARKS.md) BENCH_COMMAND (the command recorded)
+#   BENCH_PACED_RATE (2500 req/s, the open-loop latency test)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -154,6 +155,27 @@ for conns in 16 64; do
     done
     note "- Server side alone (the gateway's \`GET /healthz\`, no upstream call, wrk $conns connections, median of $ROUNDS): $(median "${health_rps[@]}") req/s at $(median "${health_cpu[@]}") µs CPU per request."
 done
+
+#     Open-loop latency: 16 requesters at a fixed 2,500 req/s in total (a quarter of the gateway's closed-loop rate),
+#     latency counted from when each request was due, so it is not the queue wrk's closed loop builds at saturation.
+PACED_RATE=${BENCH_PACED_RATE:-2500}
+echo "== open-loop latency (funasr-bench paced, 16 connections, $PACED_RATE req/s), $ROUNDS rounds"
+paced=$WORK/paced.txt; : >"$paced"
+for round in $(seq "$ROUNDS"); do
+    for condition in $(rotated_conditions "$round"); do
+        line=$("$BENCH" paced --base-url "http://127.0.0.1:$(port_of "$condition")" --path "/api/v1/tasks/$TASK" \
+            --connections 16 --rate "$PACED_RATE" --seconds "$DURATION" --key "$KEY" | grep '^RESULT ' || true)
+        echo "  $condition round $round: ${line#RESULT }"
+        echo "$condition $(sed -nE 's/.*p50_us=([0-9]+).*/\1/p' <<<"$line") $(sed -nE 's/.*p99_us=([0-9]+).*/\1/p' <<<"$line")" >>"$paced"
+    done
+done
+paced_summary=""
+for condition in direct nginx gateway; do
+    p50=$(median $(awk -v c="$condition" '$1 == c { print $2 }' "$paced"))
+    p99=$(median $(awk -v c="$condition" '$1 == c { print $3 }' "$paced"))
+    paced_summary+="$condition p50 $p50 µs / p99 $p99 µs; "
+done
+note "- Open-loop latency (\`funasr-bench paced\`, GET /api/v1/tasks/{id}, 16 connections, $PACED_RATE req/s in total, latency from each request's due time, median of $ROUNDS): ${paced_summary%; }."
 
 # 5. SSE: per-event latency (1 stream x 400 events 5 ms apart; 10 staggered streams x 200 events 10 ms apart)
 #    and one unpaced stream's events/s.
