@@ -20,19 +20,18 @@ final class StandardErrorLines: Sendable {
 
     /// Writes the whole line (retrying short writes; a closed stderr drops it).
     func write(_ line: String) {
-        var bytes = Array(line.utf8)
+        let bytes = Array(line.utf8)
         lock.withLock { _ in
-            bytes.withUnsafeMutableBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
+            var offset = 0
+            while offset < bytes.count {
+                let rest = offset == 0 ? bytes : Array(bytes[offset...])
+                let written = Glibc.write(2, rest, rest.count)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
                 }
             }
         }
