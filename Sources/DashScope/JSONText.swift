@@ -250,8 +250,8 @@ struct JSONWriter {
             bytes.append(contentsOf: "null".utf8)
             return
         }
-        if number.rounded() == number, abs(number) < 1e15 {
-            bytes.append(contentsOf: String(Int64(number)).utf8)
+        if let whole = JSONValue.wholeNumber(number) {
+            bytes.append(contentsOf: String(whole).utf8)
         } else {
             bytes.append(contentsOf: number.description.utf8)
         }

@@ -34,8 +34,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 {
-                try container.encode(Int64(value))
+            if let whole = Self.wholeNumber(value) {
+                try container.encode(Int64(whole))
             } else {
                 try container.encode(value)
             }
@@ -77,8 +77,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// The number payload as a whole number, or nil when it has a fraction.
     public var intValue: Int? {
-        if case .number(let value) = self, value.rounded() == value, abs(value) < 1e15 { return Int(value) }
+        if case .number(let value) = self { return Self.wholeNumber(value) }
         return nil
+    }
+
+    /// The number as an integer when it has no fraction and is exactly representable (|n| < 10^15), else nil:
+    /// the one rule for reading counts and for writing numbers without a fraction, as DashScope does.
+    static func wholeNumber(_ value: Double) -> Int? {
+        value.rounded() == value && abs(value) < 1e15 ? Int(value) : nil
     }
 
     /// The bool payload, or nil.

@@ -63,9 +63,10 @@ enum MultipartForm {
             else { throw .malformed("the multipart body ended inside a part's headers") }
             var part = try headers(body[cursor..<max(cursor, headersEnd)])
             let contentStart = headersEnd + 4
-            guard let next = find(crlf + delimiter, in: body, from: contentStart - 2, atLineStart: false),
-                  next >= contentStart - 2
-            else { throw .malformed("the multipart body ended inside a part (no closing boundary)") }
+            // From two bytes back: with an empty body the header block's last CRLF is also the delimiter's.
+            guard let next = find(crlf + delimiter, in: body, from: contentStart - 2, atLineStart: false) else {
+                throw .malformed("the multipart body ended inside a part (no closing boundary)")
+            }
             let contentEnd = max(contentStart, next)
             let cap = limit(part.name)
             guard contentEnd - contentStart <= cap else { throw .partTooLarge(name: part.name, limit: cap) }
@@ -83,7 +84,6 @@ enum MultipartForm {
     /// A part with its name, filename and content type from its header lines.
     private static func headers(_ bytes: ArraySlice<UInt8>) throws(MultipartFormError) -> FormPart {
         var part = FormPart(name: "", body: [])
-        guard !bytes.isEmpty else { return part }
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
             let text = String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
             guard let colon = text.firstIndex(of: ":") else {
