@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -26,10 +25,12 @@ let package = Package(
             dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "ServerSentEvents"),
+        // JSON value, reader, writer and the one string escaper: shared by the client, the gateway, the simulator and logs.
+        .target(name: "JSON"),
         .target(
             name: "DashScope",
             dependencies: [
-                "ServerSentEvents",
+                "JSON", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -38,14 +39,13 @@ let package = Package(
         ),
         .target(
             name: "DashScopeSimulator",
-            dependencies: ["MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["JSON", "MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Gateway",
             dependencies: [
-                "MicroHTTPServer", "DashScope", "ServerSentEvents",
+                "JSON", "MicroHTTPServer", "DashScope", "ServerSentEvents",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -77,11 +77,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "MicroHTTPServer"]),
+        .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "JSON", "MicroHTTPServer"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "DashScope", "DashScopeSimulator", "MicroHTTPServer", "ServerSentEvents",
+                "Gateway", "DashScope", "DashScopeSimulator", "JSON", "MicroHTTPServer", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 /// Adds `"parameters":{}` to a JSON object body that has no top-level `parameters`, as text: every other

@@ -2,17 +2,13 @@ import Prometheus
 import Synchronization
 
 // One registry per Gateway (never the global MetricsSystem), so several gateways in one test process keep
-// separate numbers. The instruments are swift-prometheus's, which are also swift-metrics handlers; code that
-// prefers the swift-metrics front end can write into the same registry through `factory`, under names other
-// than the `funasr_gateway_*` ones below (the registry refuses one name with two help texts).
+// separate numbers. The instruments are swift-prometheus's, used directly (no swift-metrics front end).
 // Label values are bounded: route names (never raw paths), HTTP statuses and DashScope error codes.
 
 /// The gateway's Prometheus metrics: requests, durations, overhead, streams, relayed events, upstream errors.
 public final class GatewayMetrics: Sendable {
     /// The registry `GET /metrics` renders.
     public let registry: PrometheusCollectorRegistry
-    /// A swift-metrics factory writing into `registry` (use it with `Counter(label:dimensions:factory:)`).
-    public let factory: PrometheusMetricsFactory
 
     private let openStreams: Gauge
     private let eventsRelayed: Counter
@@ -57,7 +53,6 @@ public final class GatewayMetrics: Sendable {
     public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        self.factory = PrometheusMetricsFactory(registry: registry)
         openStreams = registry.makeGauge(
             name: "funasr_gateway_open_streams", help: "SSE responses currently streaming to clients.")
         eventsRelayed = registry.makeCounter(

@@ -1,3 +1,4 @@
+import JSON
 import Logging
 
 // One JSON object per line: `timestamp` (ISO 8601 UTC, milliseconds), `level`, `label`, `message`, then every
@@ -36,22 +37,8 @@ public enum JSONLineFormat: LogLineFormat {
         }
     }
 
-    /// A JSON string literal (RFC 8259 escaping; non-ASCII written as UTF-8).
+    /// A JSON string literal, through the JSON module's one escaper.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONWriter.quoted(text)
     }
 }

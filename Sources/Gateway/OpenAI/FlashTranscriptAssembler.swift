@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 // The delta rule. DashScope's Flash/Realtime events each carry the current sentence (`output.sentence`)

@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 /// Maps DashScope's Flash/Realtime answer to the local JSON: text, sentences with word timestamps, usage.

@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 // Unknown or repeated query parameters are refused, like unknown body fields. `status` is case-insensitive.

@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 // Shape: {"task_id", "status", "submitted_at"?, "scheduled_at"?, "ended_at"?, "results_expire_at"?, "files": [...],

@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 
 // Rules: exactly one of `file_url`/`file_urls`; unknown top-level fields are refused; a JSON `null` counts as

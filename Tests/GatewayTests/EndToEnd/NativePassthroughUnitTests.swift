@@ -1,3 +1,4 @@
+import JSON
 import DashScope
 @testable import Gateway
 import MicroHTTPServer

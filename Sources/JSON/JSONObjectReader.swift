@@ -17,11 +17,11 @@ public struct JSONShapeError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Typed access to the members of one JSON object, with error paths.
-struct JSONObjectReader {
-    let members: [String: JSONValue]
-    let path: String
+public struct JSONObjectReader {
+    public let members: [String: JSONValue]
+    public let path: String
 
-    init(_ value: JSONValue, path: String) throws(JSONShapeError) {
+    public init(_ value: JSONValue, path: String = "") throws(JSONShapeError) {
         guard case .object(let members) = value else { throw JSONShapeError(path: path.isEmpty ? "(root)" : path) }
         self.members = members
         self.path = path
@@ -30,56 +30,56 @@ struct JSONObjectReader {
     private func name(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     /// The member, or nil when it is absent or `null`.
-    func optional(_ key: String) -> JSONValue? {
+    public func optional(_ key: String) -> JSONValue? {
         guard let value = members[key], value != .null else { return nil }
         return value
     }
 
-    func string(_ key: String) throws(JSONShapeError) -> String {
+    public func string(_ key: String) throws(JSONShapeError) -> String {
         guard let value = try optionalString(key) else { throw JSONShapeError(path: name(key)) }
         return value
     }
 
-    func optionalString(_ key: String) throws(JSONShapeError) -> String? {
+    public func optionalString(_ key: String) throws(JSONShapeError) -> String? {
         guard let value = optional(key) else { return nil }
         guard case .string(let text) = value else { throw JSONShapeError(path: name(key)) }
         return text
     }
 
-    func optionalInt(_ key: String) throws(JSONShapeError) -> Int? {
+    public func optionalInt(_ key: String) throws(JSONShapeError) -> Int? {
         guard let value = optional(key) else { return nil }
         guard let number = value.intValue else { throw JSONShapeError(path: name(key)) }
         return number
     }
 
-    func int(_ key: String) throws(JSONShapeError) -> Int {
+    public func int(_ key: String) throws(JSONShapeError) -> Int {
         guard let value = try optionalInt(key) else { throw JSONShapeError(path: name(key)) }
         return value
     }
 
-    func optionalBool(_ key: String) throws(JSONShapeError) -> Bool? {
+    public func optionalBool(_ key: String) throws(JSONShapeError) -> Bool? {
         guard let value = optional(key) else { return nil }
         guard case .bool(let flag) = value else { throw JSONShapeError(path: name(key)) }
         return flag
     }
 
-    func optionalDouble(_ key: String) throws(JSONShapeError) -> Double? {
+    public func optionalDouble(_ key: String) throws(JSONShapeError) -> Double? {
         guard let value = optional(key) else { return nil }
         guard case .number(let number) = value else { throw JSONShapeError(path: name(key)) }
         return number
     }
 
-    func object(_ key: String) throws(JSONShapeError) -> JSONObjectReader {
+    public func object(_ key: String) throws(JSONShapeError) -> JSONObjectReader {
         guard let value = optional(key) else { throw JSONShapeError(path: name(key)) }
         return try JSONObjectReader(value, path: name(key))
     }
 
-    func optionalObject(_ key: String) throws(JSONShapeError) -> JSONObjectReader? {
+    public func optionalObject(_ key: String) throws(JSONShapeError) -> JSONObjectReader? {
         guard let value = optional(key) else { return nil }
         return try JSONObjectReader(value, path: name(key))
     }
 
-    func optionalArray(_ key: String) throws(JSONShapeError) -> [JSONValue]? {
+    public func optionalArray(_ key: String) throws(JSONShapeError) -> [JSONValue]? {
         guard let value = optional(key) else { return nil }
         guard case .array(let elements) = value else { throw JSONShapeError(path: name(key)) }
         return elements

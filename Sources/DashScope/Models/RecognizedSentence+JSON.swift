@@ -1,3 +1,4 @@
+import JSON
 // A recognized sentence read from parsed JSON: the OpenAI-compatible route reads one from every streamed Flash
 // event. The rules are those of the Codable conformances (`begin_time` required, `text` and `words` default to
 // empty; a word's times required, its `text` and `punctuation` default to "").

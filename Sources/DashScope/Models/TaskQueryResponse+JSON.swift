@@ -1,3 +1,4 @@
+import JSON
 // A task query answer read from parsed JSON (the local task routes poll and decode every answer); the rules are
 // those of the Codable conformance, with missing metric counts read as 0.
 

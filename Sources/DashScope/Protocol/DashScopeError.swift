@@ -1,3 +1,4 @@
+import JSON
 /// Why an upstream call did not produce a usable DashScope answer.
 public enum DashScopeError: Error, Sendable, Equatable {
     /// DashScope answered with an error envelope (its status, code, message and request id).

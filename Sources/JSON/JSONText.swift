@@ -215,11 +215,22 @@ struct JSONReader {
 }
 
 /// Writes a `JSONValue` as compact JSON text with sorted keys and unescaped slashes.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter {
+    /// The text written so far.
+    public private(set) var bytes: [UInt8] = []
+
+    /// An empty writer.
+    public init() {}
+
+    /// `text` as a JSON string literal: the one escaper of the project (responses, the simulator, JSON log lines).
+    public static func quoted(_ text: String) -> String {
+        var writer = JSONWriter()
+        writer.write(string: text)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
 
     /// Appends one value.
-    mutating func write(_ value: JSONValue) {
+    public mutating func write(_ value: JSONValue) {
         switch value {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -259,9 +270,16 @@ struct JSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Control characters, DEL and U+2028/U+2029 (line breaks to JavaScript and some log viewers) are escaped.
     private mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
+            // U+2028/U+2029 are E2 80 A8/A9; their first two bytes were just written unescaped.
+            if byte == 0xA8 || byte == 0xA9, bytes.count >= 2, bytes[bytes.count - 2] == 0xE2, bytes[bytes.count - 1] == 0x80 {
+                bytes.removeLast(2)
+                bytes.append(contentsOf: Array((byte == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -270,7 +288,7 @@ struct JSONWriter {
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
             case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
+            case 0..<0x20, 0x7F:
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                 bytes.append(Self.hexDigits[Int(byte >> 4)])
                 bytes.append(Self.hexDigits[Int(byte & 0x0F)])

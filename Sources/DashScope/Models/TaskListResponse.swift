@@ -1,3 +1,4 @@
+import JSON
 /// The answer to `GET /api/v1/tasks`: a flat page of tasks (no `output` envelope).
 public struct TaskListResponse: Codable, Sendable, Equatable {
     /// The id DashScope gave this query.
