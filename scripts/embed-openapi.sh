@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates Sources/Gateway/Observability/OpenAPIDocument.swift from openapi.yaml, so the binary serves
+# Regenerates Sources/Gateway/Contract/OpenAPIDocument.swift from openapi.yaml, so the binary serves
 # GET /openapi.yaml from its own copy (a container holding only the binary still has it).
 # Run it after every change to openapi.yaml; OpenAPIDocumentTests fails while the two differ.
 # Usage: scripts/embed-openapi.sh [--check]   (--check: exit 1 when the generated file is stale, change nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 spec=openapi.yaml
-out=Sources/Gateway/Observability/OpenAPIDocument.swift
+out=Sources/Gateway/Contract/OpenAPIDocument.swift
 
 # The text goes into a Swift raw string #"""…"""#: it must not contain the closing delimiter or an escape.
 if grep -qF '"""#' "$spec" || grep -qF '\#' "$spec"; then

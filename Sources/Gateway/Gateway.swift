@@ -24,17 +24,16 @@ public final class Gateway: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
-        let upstream = UpstreamCalls(client: client, metrics: metrics)
-        let transcriptions = TranscriptionRoutes(
-            upstream: upstream, policy: ResultURLPolicy(endpoint: endpoint), maxWaitSeconds: configuration.maxWaitSeconds)
-        let recognition = RecognitionRoutes(
-            upstream: upstream, region: configuration.region, relay: SSERelay(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics))
-        let ops = OpsRoutes(metrics: metrics, readiness: ReadinessProbe(
+        let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
+        let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
-            metrics: metrics), simulated: configuration.simulated)
-        self.routes = HealthRoutes(simulated: configuration.simulated).routes + transcriptions.routes + recognition.routes + ops.routes
-            + NativeRoutes(upstream: upstream, keepAliveInterval: configuration.keepAliveInterval).routes
-            + OpenAIRoutes(upstream: upstream, configuration: configuration).routes
+            metrics: metrics)
+        self.routes = HealthRoutes(simulated: configuration.simulated).routes
+            + TranscriptionRoutes(client: client, maxWaitSeconds: configuration.maxWaitSeconds).routes
+            + RecognitionRoutes(client: client, region: configuration.region, events: events).routes
+            + OpsRoutes(metrics: metrics, readiness: readiness, simulated: configuration.simulated).routes
+            + NativeRoutes(client: client, events: events).routes
+            + OpenAIRoutes(client: client, configuration: configuration, events: events).routes
         let handler = GatewayHandler(
             router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)
         self.server = MicroHTTPServer(

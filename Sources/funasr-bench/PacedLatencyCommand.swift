@@ -40,9 +40,9 @@ struct PacedLatencyCommand: AsyncParsableCommand {
                     while due < end {
                         let now = Monotonic.nanos()
                         if due > now { try? await Task.sleep(for: .nanoseconds(Int64(due - now))) }
-                        let answer = try? await client.send(UpstreamRequest(method: "GET", path: path))
+                        let answer = try? await client.forward(UpstreamRequest(method: "GET", path: path), CallContext())
                         if due >= start {
-                            if let answer, (200..<300).contains(answer.status) {
+                            if case .whole(let response) = answer, (200..<300).contains(response.status) {
                                 latencies.append(Double(Monotonic.nanos() - due) / 1000)
                             } else {
                                 failed += 1

@@ -1,6 +1,5 @@
 import JSON
 import DashScope
-import Foundation
 
 /// The exact example payloads of dashscope-api.md §11, shared by the tests.
 enum DashScopeSamples {
@@ -46,13 +45,36 @@ enum DashScopeSamples {
     {"sentence_id":1,"sentence_end":false,"sentence_begin":true,"words":[],"begin_time":0,"text":"","channel_id":0}
     """#
 
-    /// Decodes a sample into a model.
-    static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(json.utf8))
+    /// Parses a sample; fails the test when it is not JSON.
+    static func json(_ text: String) throws -> JSONValue {
+        guard let value = JSONValue.parse(Array(text.utf8)) else { throw NotJSON() }
+        return value
     }
+
+    /// Reads a sample into a model through its `init(json:)`.
+    static func read<T: ReadableFromJSON>(_ type: T.Type, _ text: String) throws -> T {
+        try T(json: json(text))
+    }
+
+    /// A sample that does not parse.
+    struct NotJSON: Error {}
 
     /// Serializes a JSON value as sorted, compact text.
     static func text(_ value: JSONValue) -> String {
         String(decoding: value.serialized(), as: UTF8.self)
     }
 }
+
+/// The DashScope models the samples are read into: each has one reader, `init(json:)`.
+protocol ReadableFromJSON {
+    init(json: JSONValue) throws(JSONShapeError)
+}
+
+extension TaskQueryResponse: ReadableFromJSON {}
+extension TaskListResponse: ReadableFromJSON {}
+extension TaskListItem: ReadableFromJSON {}
+extension TranscriptionResultDocument: ReadableFromJSON {}
+extension AudioProperties: ReadableFromJSON {}
+extension ChannelTranscript: ReadableFromJSON {}
+extension RecognizedSentence: ReadableFromJSON {}
+extension RecognizedWord: ReadableFromJSON {}

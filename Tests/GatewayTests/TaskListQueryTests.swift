@@ -1,5 +1,6 @@
 import DashScope
 import Gateway
+import JSON
 import Testing
 
 @Suite struct TaskListQueryTests {
@@ -81,7 +82,7 @@ import Testing
 
     @Test("decodes the §4/§11 list response")
     func decodeList() throws {
-        let list = try DashScopeSamples.decode(TaskListResponse.self, DashScopeSamples.list)
+        let list = try DashScopeSamples.read(TaskListResponse.self, DashScopeSamples.list)
         #expect(list.total == 1 && list.totalPage == 1 && list.pageNo == 1 && list.pageSize == 10)
         #expect(list.requestID == "f6756b7e-d0bb-9b74-813a-xxxxxx")
         #expect(list.data == [TaskListItem(
@@ -95,16 +96,18 @@ import Testing
     @Test("list items tolerate numeric ids, string times, nulls and missing fields")
     func lenientItems() throws {
         let json = #"{"data":[{"task_id":"a","api_key_id":15,"gmt_create":"1745568293253","end_time":null,"new":true}]}"#
-        let list = try DashScopeSamples.decode(TaskListResponse.self, json)
+        let list = try DashScopeSamples.read(TaskListResponse.self, json)
         #expect(list.data == [TaskListItem(taskID: "a", gmtCreate: 1_745_568_293_253, apiKeyID: "15")])
         #expect(list.total == nil && list.requestID == nil)
-        #expect(try DashScopeSamples.decode(TaskListResponse.self, "{}").data.isEmpty)
-        #expect(throws: DecodingError.self) { try DashScopeSamples.decode(TaskListResponse.self, #"{"data":[{}]}"#) }
+        #expect(try DashScopeSamples.read(TaskListResponse.self, "{}").data.isEmpty)
+        #expect(throws: JSONShapeError(path: "data[0].task_id")) {
+            try DashScopeSamples.read(TaskListResponse.self, #"{"data":[{}]}"#)
+        }
     }
 
     @Test("the list view: epoch milliseconds become ISO 8601 UTC")
     func listView() throws {
-        let list = try DashScopeSamples.decode(TaskListResponse.self, DashScopeSamples.list)
+        let list = try DashScopeSamples.read(TaskListResponse.self, DashScopeSamples.list)
         #expect(DashScopeSamples.text(TaskListQuery.render(list)) == #"{"page":1,"page_size":10,"#
             + #""request_id":"f6756b7e-d0bb-9b74-813a-xxxxxx","tasks":[{"ended_at":"2025-04-25T08:05:02.481Z","#
             + #""model":"fun-asr","status":"SUCCEEDED","submitted_at":"2025-04-25T08:04:53.253Z","#

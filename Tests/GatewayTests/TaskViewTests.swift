@@ -4,12 +4,12 @@ import Testing
 
 @Suite struct TaskViewTests {
     private func view(_ json: String) throws -> String {
-        DashScopeSamples.text(TaskView.render(try DashScopeSamples.decode(TaskQueryResponse.self, json)))
+        DashScopeSamples.text(TaskView.render(try DashScopeSamples.read(TaskQueryResponse.self, json)))
     }
 
     @Test("decodes the §11 SUCCEEDED query")
     func decodeSucceeded() throws {
-        let response = try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.succeeded)
+        let response = try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.succeeded)
         #expect(response.requestID == "3c829d37-1751-4acf-8d3e-444837d96534")
         #expect(response.output.taskID == "68ca5d10-7c49-4abe-9550-4763105f8316")
         #expect(response.output.taskStatus == .succeeded)
@@ -22,7 +22,7 @@ import Testing
 
     @Test("decodes the §11 FAILED query")
     func decodeFailed() throws {
-        let output = try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.failed).output
+        let output = try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.failed).output
         #expect(output.taskStatus == .failed)
         #expect(output.code == "InvalidFile.DownloadFailed")
         #expect(output.results == [SubtaskResult(
@@ -33,12 +33,12 @@ import Testing
 
     @Test("decodes UNKNOWN, a submit response and unrecognized statuses")
     func decodeSparse() throws {
-        let unknown = try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.unknown)
+        let unknown = try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.unknown)
         #expect(unknown.output == TaskOutput(taskID: "no-such-task", taskStatus: .unknown))
         #expect(unknown.usage == nil)
-        let submit = try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.submitResponse)
+        let submit = try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.submitResponse)
         #expect(submit.output.taskStatus == .pending)
-        let odd = try DashScopeSamples.decode(
+        let odd = try DashScopeSamples.read(
             TaskQueryResponse.self, #"{"output":{"task_id":"t","task_status":"PAUSED","extra":1},"more":[]}"#
         )
         #expect(odd.output.taskStatus == .unrecognized("PAUSED"))
@@ -70,7 +70,7 @@ import Testing
     @Test("the expiry matches the Expires of the real capture's transcription_url")
     func expiryMatchesCapture() throws {
         // Expires=1758821858 is 2025-09-25T17:37:38Z, i.e. 2025-09-26T01:37:38+08:00.
-        let task = TaskView.render(try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.succeeded))
+        let task = TaskView.render(try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.succeeded))
         #expect(task["results_expire_at"]?.stringValue?.hasPrefix("2025-09-26T01:37:38") == true)
     }
 
@@ -87,7 +87,7 @@ import Testing
 
     @Test("partial success is flagged, and the expiry crosses midnight")
     func partialView() throws {
-        let response = try DashScopeSamples.decode(TaskQueryResponse.self, DashScopeSamples.partial)
+        let response = try DashScopeSamples.read(TaskQueryResponse.self, DashScopeSamples.partial)
         let task = TaskView.render(response)
         #expect(task["partial"] == .bool(true))
         #expect(TaskView.isPartial(response.output))

@@ -1,5 +1,6 @@
 import DashScope
 import Gateway
+import JSON
 import Testing
 
 @Suite struct TranscriptFormatterTests {
@@ -58,7 +59,7 @@ import Testing
 
     @Test("the §11 result file decodes and formats with its speaker")
     func resultFile() throws {
-        let document = try DashScopeSamples.decode(TranscriptionResultDocument.self, DashScopeSamples.resultFile)
+        let document = try DashScopeSamples.read(TranscriptionResultDocument.self, DashScopeSamples.resultFile)
         #expect(document.properties == AudioProperties(
             audioFormat: "pcm_s16le", channels: [0], originalSamplingRate: 16000, originalDurationInMilliseconds: 3834
         ))
@@ -155,7 +156,8 @@ import Testing
 
     @Test("Flash words give the cue times and the cut falls after the comma")
     func flashWordSplit() throws {
-        let sentence = try DashScopeSamples.decode(FlashEnvelope.self, DashScopeSamples.flashResponse).output.sentence
+        let event = try DashScopeSamples.json(DashScopeSamples.flashResponse)
+        let sentence = try RecognizedSentence(json: try #require(event["output"]?["sentence"]))
         #expect(sentence.sentenceEnd == true && sentence.channelID == 0 && sentence.words.first?.fixed == true)
         #expect(formatter.text([sentence]) == "Hello World，这里是阿里巴巴语音实验室。\n")
         let short = TranscriptFormatter(maxCueDurationMilliseconds: 1500)
@@ -168,7 +170,7 @@ import Testing
 
     @Test("words that do not spell the text fall back to a proportional split")
     func proportionalFallback() throws {
-        let document = try DashScopeSamples.decode(TranscriptionResultDocument.self, DashScopeSamples.resultFile)
+        let document = try DashScopeSamples.read(TranscriptionResultDocument.self, DashScopeSamples.resultFile)
         let cues = TranscriptFormatter(maxCueDurationMilliseconds: 2000).format(document, as: .srt)
         let parsed = TranscriptFormatter(maxCueDurationMilliseconds: 2000).cues(TranscriptFormatter.sentences(of: document))
         #expect(parsed.count == 2)
@@ -204,7 +206,7 @@ import Testing
 
     @Test("a Realtime opening event decodes and yields nothing")
     func realtimeOpening() throws {
-        let sentence = try DashScopeSamples.decode(RecognizedSentence.self, DashScopeSamples.realtimeOpeningSentence)
+        let sentence = try DashScopeSamples.read(RecognizedSentence.self, DashScopeSamples.realtimeOpeningSentence)
         #expect(sentence == RecognizedSentence(
             beginTime: 0, text: "", sentenceID: 1, channelID: 0, sentenceEnd: false, sentenceBegin: true
         ))
@@ -222,13 +224,4 @@ import Testing
         #expect(TranscriptFormat.allCases.map(\.contentType)
             == ["text/plain; charset=utf-8", "application/x-subrip; charset=utf-8", "text/vtt; charset=utf-8"])
     }
-}
-
-/// The part of a Fun-ASR-Flash answer the tests read.
-private struct FlashEnvelope: Decodable {
-    struct Output: Decodable {
-        var sentence: RecognizedSentence
-    }
-
-    var output: Output
 }

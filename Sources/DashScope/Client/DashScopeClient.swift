@@ -1,139 +1,237 @@
-import AsyncHTTPClient
-import FoundationEssentials
-import NIOCore
-import NIOHTTP1
+import JSON
+import ServerSentEvents
 
-/// Deadlines for upstream calls.
-public struct UpstreamTimeouts: Sendable {
-    /// Time allowed until the response head of a plain call.
-    public var request: Duration
-    /// Longest silence allowed inside a streamed body.
-    public var streamIdle: Duration
-    /// Time allowed to open a connection.
-    public var connect: Duration
-
-    /// Creates timeouts.
-    public init(request: Duration = .seconds(30), streamIdle: Duration = .seconds(60), connect: Duration = .seconds(5)) {
-        self.request = request
-        self.streamIdle = streamIdle
-        self.connect = connect
-    }
-}
-
-/// Talks to DashScope over one shared async-http-client, adding the key to every API call.
+/// The one DashScope client: every upstream call the gateway makes goes through it. It owns the protocol —
+/// paths, `X-DashScope-*` headers, the `parameters` rule, error answers and frames, body caps, `Retry-After`,
+/// request ids and timing — so the routes above it deal in typed values only.
 public final class DashScopeClient: Sendable {
     /// Where calls go.
     public let endpoint: DashScopeEndpoint
-    /// The deadlines applied.
-    public let timeouts: UpstreamTimeouts
-    private let apiKey: APIKey
-    private let http: HTTPClient
+    /// Which result URLs may be fetched.
+    public let resultPolicy: ResultURLPolicy
+    let transport: HTTPTransport
 
-    /// Creates a client with its own HTTPClient; call `shutdown()` when done.
+    /// Creates a client with its own connection pool; call `shutdown()` when done.
     public init(endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts = UpstreamTimeouts()) {
         self.endpoint = endpoint
-        self.apiKey = apiKey
-        self.timeouts = timeouts
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(
-            connect: TimeAmount(timeouts.connect),
-            read: TimeAmount(timeouts.streamIdle))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
-        configuration.decompression = .disabled
-        configuration.redirectConfiguration = .disallow
-        // No tracer: with the default (swift-distributed-tracing's global, a no-op unless bootstrapped) every call
-        // still built a span and its URL attributes, ~4 % of a proxied request in the profile.
-        configuration.tracing.tracer = nil
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.resultPolicy = ResultURLPolicy(endpoint: endpoint)
+        self.transport = HTTPTransport(endpoint: endpoint, apiKey: apiKey, timeouts: timeouts)
     }
+
+    /// The deadlines applied.
+    public var timeouts: UpstreamTimeouts { transport.timeouts }
 
     /// Closes the connection pool.
     public func shutdown() async {
-        try? await http.shutdown()
+        await transport.shutdown()
     }
 
-    /// Sends an API call with the key and collects the whole answer (any status).
-    public func send(_ request: UpstreamRequest, maxBodyBytes: Int = 64 << 20) async throws(DashScopeError) -> UpstreamResponse {
-        try await collect(makeRequest(request, authorized: true), maxBodyBytes: maxBodyBytes)
-    }
+    // MARK: Async file transcription
 
-    /// Sends an API call with the key and returns as soon as the head arrives; the body streams.
-    public func stream(_ request: UpstreamRequest) async throws(DashScopeError) -> UpstreamStream {
-        let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
-        let response: HTTPClientResponse
+    /// Submits a transcription task (`parameters` added when missing, `X-DashScope-Async` and the `oss://` resolve
+    /// header set as needed).
+    public func submit(_ body: JSONValue, _ call: CallContext) async throws(DashScopeError) -> SubmittedTask {
+        let json = try await jsonCall(.json(DashScopePaths.transcription, body: Self.withParameters(body)), call)
         do {
-            response = try await http.execute(makeRequest(request, authorized: true), deadline: deadline)
+            return try SubmittedTask(json: json)
         } catch {
-            throw Self.classify(error)
+            throw call.failed(.invalidResponse("DashScope accepted the task but sent no task_id"))
         }
-        return UpstreamStream(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-            body: UpstreamBody(response.body))
     }
 
-    /// Fetches a URL without the key (result documents are pre-signed and reject extra auth).
-    public func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = 64 << 20) async throws(DashScopeError) -> UpstreamResponse {
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        return try await collect(request, maxBodyBytes: maxBodyBytes)
+    /// One task's state.
+    public func task(_ id: String, _ call: CallContext) async throws(DashScopeError) -> TaskQueryResponse {
+        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.task(id)), call)
+        return try decoded(json, call) { json throws(JSONShapeError) in try TaskQueryResponse(json: json) }
     }
 
-    /// Executes a request within the request deadline and collects the whole answer.
-    private func collect(_ request: HTTPClientRequest, maxBodyBytes: Int) async throws(DashScopeError) -> UpstreamResponse {
+    /// A page of the account's tasks.
+    public func listTasks(_ query: [(name: String, value: String)], _ call: CallContext) async throws(DashScopeError) -> TaskListResponse {
+        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.tasks, query: query), call)
+        return try decoded(json, call) { json throws(JSONShapeError) in try TaskListResponse(json: json) }
+    }
+
+    /// Cancels a PENDING task; returns DashScope's request id.
+    public func cancel(_ id: String, _ call: CallContext) async throws(DashScopeError) -> String? {
+        try await jsonCall(UpstreamRequest(method: "POST", path: DashScopePaths.cancel(id)), call)["request_id"]?.stringValue
+    }
+
+    /// A result document's bytes, fetched without the key and only from allowed hosts.
+    public func resultDocument(_ url: String, _ call: CallContext) async throws(DashScopeError) -> [UInt8] {
+        guard resultPolicy.allows(url) else { throw call.failed(.resultURLRefused) }
+        let response: UpstreamResponse
+        do {
+            response = try await transport.fetchUnauthenticated(url)
+        } catch {
+            throw call.failed(error)
+        }
+        call.observer?.upstreamAnswered(after: response.duration, requestID: nil)
+        guard response.isSuccess else {
+            throw call.failed(response.status == 403 || response.status == 404
+                ? .resultExpired : .resultDownloadFailed(status: response.status))
+        }
+        return response.body
+    }
+
+    /// Any URL fetched without the key, whatever it answers (the container health probe uses it on the gateway).
+    public func fetchWithoutKey(_ url: String, maxBodyBytes: Int) async throws(DashScopeError) -> UpstreamResponse {
+        try await transport.fetchUnauthenticated(url, maxBodyBytes: maxBodyBytes)
+    }
+
+    // MARK: Synchronous recognition (Flash, Realtime)
+
+    /// Recognizes audio: DashScope's events one by one (`stream`), or its one JSON answer as a single event.
+    public func recognize(_ body: JSONValue, stream: Bool, _ call: CallContext) async throws(DashScopeError) -> RecognitionEvents {
+        let request = UpstreamRequest.json(
+            DashScopePaths.generation, body: Self.withParameters(body),
+            headers: [("X-DashScope-SSE", stream ? "enable" : "disable")])
+        switch try await openEvents(request, call) {
+        case .events(_, _, let events):
+            return events
+        case .whole(let response):
+            guard JSONValue.parse(response.body) != nil else {
+                throw call.failed(.invalidResponse("DashScope answered neither an event stream nor JSON"))
+            }
+            let answer = ServerSentEvent(id: "1", event: "result", data: String(decoding: response.body, as: UTF8.self))
+            return RecognitionEvents(.single(answer), call: call)
+        }
+    }
+
+    // MARK: Native passthrough
+
+    /// Sends a client's request as DashScope would get it from an SDK, with the key, the `parameters` rule and
+    /// the headers the body needs; any answer comes back (errors included), a 2xx event stream as events.
+    public func forward(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> ForwardedAnswer {
+        var request = request
+        if request.method == "POST", DashScopePaths.needsParameters(request.path), let body = request.body {
+            request.body = ParametersInsertion.apply(to: body)
+        }
+        let wantsEvents = request.headers.contains { $0.name.lowercased() == "x-dashscope-sse" && $0.value.lowercased() == "enable" }
+        if wantsEvents { return try await openEvents(request, call, passErrors: true) }
+        let response = try await exchange(request, call)
+        if let error = response.error { _ = call.failed(error) }
+        return .whole(response)
+    }
+
+    /// The temporary-upload policy for a model (dashscope-api.md §5).
+    public func uploadPolicy(model: String, _ call: CallContext) async throws(DashScopeError) -> UploadPolicy {
+        let json = try await jsonCall(UpstreamRequest(
+            method: "GET", path: DashScopePaths.uploads, query: [("action", "getPolicy"), ("model", model)]), call)
+        return try decoded(json, call) { json throws(JSONShapeError) in try UploadPolicy(json: json) }
+    }
+
+    // MARK: Exchanges
+
+    /// The request as sent: `X-Request-Id` and the `X-DashScope-*` headers its path and body need added.
+    func prepared(_ request: UpstreamRequest, _ call: CallContext) -> UpstreamRequest {
+        var request = call.tagged(request)
+        let present = Set(request.headers.map { $0.name.lowercased() })
+        request.headers += DashScopePaths.requiredHeaders(path: request.path, body: request.body, present: present)
+        return request
+    }
+
+    /// One whole exchange with the key; reports its timing; any status.
+    func exchange(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> UpstreamResponse {
+        let response: UpstreamResponse
+        do {
+            response = try await transport.send(prepared(request, call))
+        } catch {
+            throw call.failed(error)
+        }
+        call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
+        return response
+    }
+
+    /// A call whose 2xx answer is a JSON value; any other answer throws its error.
+    func jsonCall(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> JSONValue {
+        let response = try await exchange(request, call)
+        if let error = response.error { throw call.failed(error) }
+        guard let json = JSONValue.parse(response.body) else {
+            throw call.failed(.invalidResponse("DashScope's answer was not JSON"))
+        }
+        return json
+    }
+
+    /// Opens a call that may answer an event stream: a 2xx stream as events; anything else read whole (bounded).
+    /// Non-2xx answers throw their error unless `passErrors` (the native passthrough relays them).
+    func openEvents(_ request: UpstreamRequest, _ call: CallContext, passErrors: Bool = false) async throws(DashScopeError) -> ForwardedAnswer {
         let started = ContinuousClock.now
-        let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
+        let stream: UpstreamStream
         do {
-            let response = try await http.execute(request, deadline: deadline)
-            let body = try await response.body.collect(upTo: maxBodyBytes)
-            return UpstreamResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body), duration: ContinuousClock.now - started)
+            stream = try await transport.stream(prepared(request, call))
         } catch {
-            throw Self.classify(error)
+            throw call.failed(error)
         }
+        call.observer?.upstreamAnswered(after: ContinuousClock.now - started, requestID: stream.header("x-request-id"))
+        let isEventStream = stream.header("Content-Type")?.lowercased().contains("text/event-stream") == true
+        let success = (200..<300).contains(stream.status)
+        if success, isEventStream {
+            return .events(status: stream.status, headers: stream.headers, events: RecognitionEvents(.body(stream.body), call: call))
+        }
+        let body = try await collect(stream, limit: success || passErrors ? AnswerCaps.whole : AnswerCaps.errorBody, call)
+        let response = UpstreamResponse(status: stream.status, headers: stream.headers, body: body, duration: ContinuousClock.now - started)
+        if success || passErrors {
+            if !success, let error = response.error { _ = call.failed(error) }
+            return .whole(response)
+        }
+        throw call.failed(Self.streamError(response, isEventStream: isEventStream))
     }
 
-    private func makeRequest(_ request: UpstreamRequest, authorized: Bool) -> HTTPClientRequest {
-        var out = HTTPClientRequest(url: endpoint.url(path: request.path, query: request.query))
-        out.method = HTTPMethod(rawValue: request.method)
-        for field in request.headers where field.name.lowercased() != "authorization" {
-            out.headers.add(name: field.name, value: field.value)
-        }
-        if authorized {
-            out.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(apiKey.secret)")
-        }
-        if let body = request.body {
-            out.body = .bytes(ByteBuffer(bytes: body))
-        }
-        return out
-    }
-
-    /// Maps any error of the HTTP stack to the gateway's upstream error kinds.
-    public static func classify(_ error: any Error) -> DashScopeError {
-        if let already = error as? DashScopeError { return already }
-        if error is CancellationError { return .cancelled }
-        if error is NIOTooManyBytesError {
-            return .invalidResponse("DashScope's answer was larger than the gateway accepts")
-        }
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                return .timeout
-            case .cancelled:
-                return .cancelled
-            default:
-                return .unreachable("connection to DashScope failed (\(client))")
+    /// A streamed call's error answer: its first SSE error frame, or DashScope's error JSON; HTTP status wins.
+    static func streamError(_ response: UpstreamResponse, isEventStream: Bool) -> DashScopeError {
+        let retryAfter = response.header("Retry-After")
+        if isEventStream {
+            var parser = SSEParser()
+            let events = ((try? parser.feed(response.body)) ?? []) + [parser.finish()].compactMap { $0 }
+            if let frame = events.first {
+                var error = ErrorFrame.error(from: frame, fallbackStatus: response.status, retryAfter: retryAfter)
+                error.status = response.status
+                return .api(error)
             }
         }
-        if Task.isCancelled { return .cancelled }
-        return .unreachable("connection to DashScope failed (\(type(of: error)))")
+        return DashScopeError.fromErrorAnswer(
+            status: response.status, body: response.body, headerRequestID: response.header("x-request-id"),
+            retryAfter: retryAfter)
+    }
+
+    /// The body of a streamed answer read whole, up to `limit` (an error body stops there; an answer fails past it).
+    private func collect(_ stream: UpstreamStream, limit: Int, _ call: CallContext) async throws(DashScopeError) -> [UInt8] {
+        var body: [UInt8] = []
+        do {
+            for try await chunk in stream.body {
+                body += chunk
+                if body.count >= limit { break }
+            }
+        } catch {
+            throw call.failed(HTTPTransport.classify(error))
+        }
+        if body.count > limit, limit == AnswerCaps.whole {
+            throw call.failed(.invalidResponse("DashScope's answer was larger than the gateway accepts"))
+        }
+        return body
+    }
+
+    /// Decodes a model, or reports DashScope's answer as not of the expected shape.
+    func decoded<T>(_ json: JSONValue, _ call: CallContext, _ read: (JSONValue) throws(JSONShapeError) -> T) throws(DashScopeError) -> T {
+        do {
+            return try read(json)
+        } catch {
+            throw call.failed(.invalidResponse("DashScope's answer did not have the expected shape (\(T.self))"))
+        }
+    }
+
+    /// The body as JSON text with a `parameters` object (DashScope fails tasks submitted without one).
+    static func withParameters(_ body: JSONValue) -> [UInt8] {
+        guard case .object(var members) = body, members["parameters"] == nil else { return body.serialized() }
+        members["parameters"] = .object([:])
+        return JSONValue.object(members).serialized()
     }
 }
 
-extension TimeAmount {
-    /// Converts a Swift `Duration` to NIO's nanosecond amount.
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
+/// What the native passthrough gets back: a whole answer (any status), or a 2xx event stream.
+public enum ForwardedAnswer: Sendable {
+    /// The whole answer, as DashScope sent it.
+    case whole(UpstreamResponse)
+    /// DashScope's status and headers, then its events as they arrive.
+    case events(status: Int, headers: [(name: String, value: String)], events: RecognitionEvents)
 }

@@ -108,7 +108,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
             do {
                 return try await base.next().map { Array(buffer: $0) }
             } catch {
-                throw DashScopeClient.classify(error)
+                throw HTTPTransport.classify(error)
             }
         }
     }

@@ -1,6 +1,6 @@
 import JSON
 /// The answer to `GET /api/v1/tasks`: a flat page of tasks (no `output` envelope).
-public struct TaskListResponse: Codable, Sendable, Equatable {
+public struct TaskListResponse: Sendable, Equatable {
     /// The id DashScope gave this query.
     public var requestID: String?
     /// The tasks of this page (empty when missing).
@@ -27,29 +27,22 @@ public struct TaskListResponse: Codable, Sendable, Equatable {
         self.pageSize = pageSize
     }
 
-    enum CodingKeys: String, CodingKey {
-        case requestID = "request_id"
-        case data
-        case total
-        case totalPage = "total_page"
-        case pageNo = "page_no"
-        case pageSize = "page_size"
-    }
-
-    /// Decodes a list response, treating a missing `data` as empty.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        requestID = try container.decodeIfPresent(String.self, forKey: .requestID)
-        data = try container.decodeIfPresent([TaskListItem].self, forKey: .data) ?? []
-        total = try container.decodeIfPresent(Int.self, forKey: .total)
-        totalPage = try container.decodeIfPresent(Int.self, forKey: .totalPage)
-        pageNo = try container.decodeIfPresent(Int.self, forKey: .pageNo)
-        pageSize = try container.decodeIfPresent(Int.self, forKey: .pageSize)
+    /// Reads a list answer; a missing `data` is empty, unknown members are ignored, `null` is absent.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        let list = try JSONObjectReader(json, path: "")
+        var data: [TaskListItem] = []
+        for (index, element) in (try list.optionalArray("data") ?? []).enumerated() {
+            data.append(try TaskListItem(json: element, path: "data[\(index)]"))
+        }
+        self.init(
+            requestID: try list.optionalString("request_id"), data: data, total: try list.optionalInt("total"),
+            totalPage: try list.optionalInt("total_page"), pageNo: try list.optionalInt("page_no"),
+            pageSize: try list.optionalInt("page_size"))
     }
 }
 
 /// One task of a list page; ids may arrive as strings or numbers and are kept as strings.
-public struct TaskListItem: Codable, Sendable, Equatable {
+public struct TaskListItem: Sendable, Equatable {
     /// The task id.
     public var taskID: String
     /// The task state.
@@ -96,70 +89,41 @@ public struct TaskListItem: Codable, Sendable, Equatable {
         self.userAPIUniqueKey = userAPIUniqueKey
     }
 
-    enum CodingKeys: String, CodingKey {
-        case taskID = "task_id"
-        case status
-        case modelName = "model_name"
-        case gmtCreate = "gmt_create"
-        case startTime = "start_time"
-        case endTime = "end_time"
-        case region
-        case requestID = "request_id"
-        case apiKeyID = "api_key_id"
-        case callerParentID = "caller_parent_id"
-        case callerUID = "caller_uid"
-        case userAPIUniqueKey = "user_api_unique_key"
+    /// Reads one element of `data`; errors name paths from `task`.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        try self.init(json: json, path: "task")
     }
 
-    /// Decodes an item, accepting ids as strings or numbers and times as numbers or numeric strings.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let taskID = try container.lossyString(.taskID) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.taskID, .init(codingPath: container.codingPath, debugDescription: "task_id is missing")
-            )
-        }
-        self.taskID = taskID
-        status = try container.decodeIfPresent(TaskStatus.self, forKey: .status)
-        modelName = try container.decodeIfPresent(String.self, forKey: .modelName)
-        gmtCreate = try container.lossyMilliseconds(.gmtCreate)
-        startTime = try container.lossyMilliseconds(.startTime)
-        endTime = try container.lossyMilliseconds(.endTime)
-        region = try container.decodeIfPresent(String.self, forKey: .region)
-        requestID = try container.lossyString(.requestID)
-        apiKeyID = try container.lossyString(.apiKeyID)
-        callerParentID = try container.lossyString(.callerParentID)
-        callerUID = try container.lossyString(.callerUID)
-        userAPIUniqueKey = try container.decodeIfPresent(String.self, forKey: .userAPIUniqueKey)
+    /// Reads an item at `path`: `task_id` is required; ids may be strings or whole numbers, times numbers or
+    /// numeric strings.
+    init(json: JSONValue, path: String) throws(JSONShapeError) {
+        let item = try JSONObjectReader(json, path: path)
+        guard let taskID = try item.lossyString("task_id") else { throw JSONShapeError(path: "\(path).task_id") }
+        self.init(
+            taskID: taskID, status: try item.optionalString("status").map(TaskStatus.init(rawValue:)),
+            modelName: try item.optionalString("model_name"), gmtCreate: try item.lossyMilliseconds("gmt_create"),
+            startTime: try item.lossyMilliseconds("start_time"), endTime: try item.lossyMilliseconds("end_time"),
+            region: try item.optionalString("region"), requestID: try item.lossyString("request_id"),
+            apiKeyID: try item.lossyString("api_key_id"), callerParentID: try item.lossyString("caller_parent_id"),
+            callerUID: try item.lossyString("caller_uid"),
+            userAPIUniqueKey: try item.optionalString("user_api_unique_key"))
     }
 }
 
-extension KeyedDecodingContainer where Key == TaskListItem.CodingKeys {
+extension JSONObjectReader {
     /// A string or a whole number rendered as a string; nil when missing or null.
-    fileprivate func lossyString(_ key: Key) throws -> String? {
-        guard let value = try decodeIfPresent(JSONValue.self, forKey: key) else { return nil }
-        switch value {
-        case .null: return nil
-        case .string(let text): return text
-        case .number: if let whole = value.intValue { return String(whole) }
-        default: break
-        }
-        throw DecodingError.typeMismatch(
-            String.self, .init(codingPath: codingPath + [key], debugDescription: "expected a string or an integer")
-        )
+    fileprivate func lossyString(_ key: String) throws(JSONShapeError) -> String? {
+        guard let value = optional(key) else { return nil }
+        if case .string(let text) = value { return text }
+        if let whole = value.intValue { return String(whole) }
+        throw JSONShapeError(path: path.isEmpty ? key : "\(path).\(key)")
     }
 
-    /// Epoch milliseconds from a number or a numeric string; nil when missing or null.
-    fileprivate func lossyMilliseconds(_ key: Key) throws -> Int64? {
-        guard let value = try decodeIfPresent(JSONValue.self, forKey: key) else { return nil }
-        switch value {
-        case .null: return nil
-        case .number: if let whole = value.intValue { return Int64(whole) }
-        case .string(let text): if let whole = Int64(text) { return whole }
-        default: break
-        }
-        throw DecodingError.typeMismatch(
-            Int64.self, .init(codingPath: codingPath + [key], debugDescription: "expected epoch milliseconds")
-        )
+    /// Epoch milliseconds from a whole number or a numeric string; nil when missing or null.
+    fileprivate func lossyMilliseconds(_ key: String) throws(JSONShapeError) -> Int64? {
+        guard let value = optional(key) else { return nil }
+        if let whole = value.intValue { return Int64(whole) }
+        if case .string(let text) = value, let whole = Int64(text) { return whole }
+        throw JSONShapeError(path: path.isEmpty ? key : "\(path).\(key)")
     }
 }

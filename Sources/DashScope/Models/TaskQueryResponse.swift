@@ -1,5 +1,7 @@
+import JSON
+
 /// The answer to `GET /api/v1/tasks/{task_id}`: an async task's state and, once finished, its results.
-public struct TaskQueryResponse: Codable, Sendable, Equatable {
+public struct TaskQueryResponse: Sendable, Equatable {
     /// The id DashScope gave this query.
     public var requestID: String?
     /// The task itself.
@@ -14,15 +16,48 @@ public struct TaskQueryResponse: Codable, Sendable, Equatable {
         self.usage = usage
     }
 
-    enum CodingKeys: String, CodingKey {
-        case requestID = "request_id"
-        case output
-        case usage
+    /// Reads a task query (or submit) answer: `output.task_id` and `output.task_status` are required, missing
+    /// metric counts read as 0, unknown members are ignored, `null` is absent.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        let root = try JSONObjectReader(json, path: "")
+        let output = try root.object("output")
+        var results: [SubtaskResult]?
+        if let elements = try output.optionalArray("results") {
+            var read: [SubtaskResult] = []
+            for (index, element) in elements.enumerated() {
+                let result = try JSONObjectReader(element, path: "output.results[\(index)]")
+                read.append(SubtaskResult(
+                    fileURL: try result.optionalString("file_url"),
+                    transcriptionURL: try result.optionalString("transcription_url"),
+                    subtaskStatus: try result.optionalString("subtask_status").map(TaskStatus.init(rawValue:)),
+                    code: try result.optionalString("code"), message: try result.optionalString("message")))
+            }
+            results = read
+        }
+        var metrics: TaskMetrics?
+        if let counts = try output.optionalObject("task_metrics") {
+            metrics = TaskMetrics(
+                total: try counts.optionalInt("TOTAL") ?? 0, succeeded: try counts.optionalInt("SUCCEEDED") ?? 0,
+                failed: try counts.optionalInt("FAILED") ?? 0)
+        }
+        self.init(
+            requestID: try root.optionalString("request_id"),
+            output: TaskOutput(
+                taskID: try output.string("task_id"),
+                taskStatus: TaskStatus(rawValue: try output.string("task_status")),
+                submitTime: try output.optionalString("submit_time"),
+                scheduledTime: try output.optionalString("scheduled_time"),
+                endTime: try output.optionalString("end_time"),
+                results: results, taskMetrics: metrics,
+                code: try output.optionalString("code"), message: try output.optionalString("message")),
+            usage: try root.optionalObject("usage").map { usage throws(JSONShapeError) in
+                TaskUsage(duration: try usage.optionalDouble("duration"))
+            })
     }
 }
 
 /// The `output` of a task query (also the `output` of a submit response, which holds only id and status).
-public struct TaskOutput: Codable, Sendable, Equatable {
+public struct TaskOutput: Sendable, Equatable {
     /// The task id.
     public var taskID: String
     /// The task state.
@@ -58,22 +93,10 @@ public struct TaskOutput: Codable, Sendable, Equatable {
         self.code = code
         self.message = message
     }
-
-    enum CodingKeys: String, CodingKey {
-        case taskID = "task_id"
-        case taskStatus = "task_status"
-        case submitTime = "submit_time"
-        case scheduledTime = "scheduled_time"
-        case endTime = "end_time"
-        case results
-        case taskMetrics = "task_metrics"
-        case code
-        case message
-    }
 }
 
 /// The outcome for one file of a task.
-public struct SubtaskResult: Codable, Sendable, Equatable {
+public struct SubtaskResult: Sendable, Equatable {
     /// The file the subtask read.
     public var fileURL: String?
     /// Signed URL of the result file (success only, valid 24 h).
@@ -96,18 +119,10 @@ public struct SubtaskResult: Codable, Sendable, Equatable {
         self.code = code
         self.message = message
     }
-
-    enum CodingKeys: String, CodingKey {
-        case fileURL = "file_url"
-        case transcriptionURL = "transcription_url"
-        case subtaskStatus = "subtask_status"
-        case code
-        case message
-    }
 }
 
-/// File counts of a task (`task_metrics`); a missing count decodes as 0.
-public struct TaskMetrics: Codable, Sendable, Equatable {
+/// File counts of a task (`task_metrics`); a missing count reads as 0.
+public struct TaskMetrics: Sendable, Equatable {
     /// Number of files.
     public var total: Int
     /// Files recognized.
@@ -121,96 +136,15 @@ public struct TaskMetrics: Codable, Sendable, Equatable {
         self.succeeded = succeeded
         self.failed = failed
     }
-
-    enum CodingKeys: String, CodingKey {
-        case total = "TOTAL"
-        case succeeded = "SUCCEEDED"
-        case failed = "FAILED"
-    }
-
-    /// Decodes metrics, defaulting missing counts to 0.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        total = try container.decodeIfPresent(Int.self, forKey: .total) ?? 0
-        succeeded = try container.decodeIfPresent(Int.self, forKey: .succeeded) ?? 0
-        failed = try container.decodeIfPresent(Int.self, forKey: .failed) ?? 0
-    }
 }
 
 /// Billing usage of a task.
-public struct TaskUsage: Codable, Sendable, Equatable {
+public struct TaskUsage: Sendable, Equatable {
     /// Billed audio duration in seconds (whole seconds in practice).
     public var duration: Double?
 
     /// Creates usage.
     public init(duration: Double? = nil) {
         self.duration = duration
-    }
-}
-
-/// The state of a task or subtask; unknown strings are kept rather than failing the decode.
-public enum TaskStatus: Codable, Sendable, Hashable {
-    /// Queued.
-    case pending
-    /// Being processed.
-    case running
-    /// Done; for a task, at least one file succeeded.
-    case succeeded
-    /// Done without any result.
-    case failed
-    /// Canceled while pending.
-    case canceled
-    /// The task does not exist, expired or belongs to another account.
-    case unknown
-    /// Suspended (known to the SDK, never documented for ASR).
-    case suspended
-    /// A value this gateway does not know, kept verbatim.
-    case unrecognized(String)
-
-    /// Maps a wire value (exact, upper case) to a status.
-    public init(rawValue: String) {
-        switch rawValue {
-        case "PENDING": self = .pending
-        case "RUNNING": self = .running
-        case "SUCCEEDED": self = .succeeded
-        case "FAILED": self = .failed
-        case "CANCELED": self = .canceled
-        case "UNKNOWN": self = .unknown
-        case "SUSPENDED": self = .suspended
-        default: self = .unrecognized(rawValue)
-        }
-    }
-
-    /// The wire value, e.g. `SUCCEEDED`.
-    public var rawValue: String {
-        switch self {
-        case .pending: "PENDING"
-        case .running: "RUNNING"
-        case .succeeded: "SUCCEEDED"
-        case .failed: "FAILED"
-        case .canceled: "CANCELED"
-        case .unknown: "UNKNOWN"
-        case .suspended: "SUSPENDED"
-        case .unrecognized(let value): value
-        }
-    }
-
-    /// Whether polling can stop: SUCCEEDED, FAILED, CANCELED or UNKNOWN.
-    public var isTerminal: Bool {
-        switch self {
-        case .succeeded, .failed, .canceled, .unknown: true
-        case .pending, .running, .suspended, .unrecognized: false
-        }
-    }
-
-    /// Decodes a status string.
-    public init(from decoder: Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    /// Encodes the wire value.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

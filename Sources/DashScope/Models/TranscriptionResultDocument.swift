@@ -1,5 +1,7 @@
+import JSON
+
 /// The JSON file behind a task's `transcription_url`: one audio file's recognized text per channel.
-public struct TranscriptionResultDocument: Codable, Sendable, Equatable {
+public struct TranscriptionResultDocument: Sendable, Equatable {
     /// The audio file the task read.
     public var fileURL: String?
     /// Format, channels and duration of the audio.
@@ -14,23 +16,24 @@ public struct TranscriptionResultDocument: Codable, Sendable, Equatable {
         self.transcripts = transcripts
     }
 
-    enum CodingKeys: String, CodingKey {
-        case fileURL = "file_url"
-        case properties
-        case transcripts
-    }
-
-    /// Decodes a document, treating a missing `transcripts` as empty.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        fileURL = try container.decodeIfPresent(String.self, forKey: .fileURL)
-        properties = try container.decodeIfPresent(AudioProperties.self, forKey: .properties)
-        transcripts = try container.decodeIfPresent([ChannelTranscript].self, forKey: .transcripts) ?? []
+    /// Reads a result file; a missing `transcripts` is empty, unknown members are ignored, `null` is absent.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        let document = try JSONObjectReader(json, path: "")
+        var transcripts: [ChannelTranscript] = []
+        for (index, element) in (try document.optionalArray("transcripts") ?? []).enumerated() {
+            transcripts.append(try ChannelTranscript(json: element, path: "transcripts[\(index)]"))
+        }
+        self.init(
+            fileURL: try document.optionalString("file_url"),
+            properties: try document.optional("properties").map { value throws(JSONShapeError) in
+                try AudioProperties(json: value, path: "properties")
+            },
+            transcripts: transcripts)
     }
 }
 
 /// The `properties` of a result file: what DashScope measured of the audio.
-public struct AudioProperties: Codable, Sendable, Equatable {
+public struct AudioProperties: Sendable, Equatable {
     /// Decoded audio format, e.g. `pcm_s16le`.
     public var audioFormat: String?
     /// The channel indexes present in the audio.
@@ -51,16 +54,32 @@ public struct AudioProperties: Codable, Sendable, Equatable {
         self.originalDurationInMilliseconds = originalDurationInMilliseconds
     }
 
-    enum CodingKeys: String, CodingKey {
-        case audioFormat = "audio_format"
-        case channels
-        case originalSamplingRate = "original_sampling_rate"
-        case originalDurationInMilliseconds = "original_duration_in_milliseconds"
+    /// Reads a `properties` object; every member is optional.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        try self.init(json: json, path: "properties")
+    }
+
+    /// Reads properties at `path`; each channel index must be a whole number.
+    init(json: JSONValue, path: String) throws(JSONShapeError) {
+        let properties = try JSONObjectReader(json, path: path)
+        var channels: [Int]?
+        if let elements = try properties.optionalArray("channels") {
+            var read: [Int] = []
+            for (index, element) in elements.enumerated() {
+                guard let channel = element.intValue else { throw JSONShapeError(path: "\(path).channels[\(index)]") }
+                read.append(channel)
+            }
+            channels = read
+        }
+        self.init(
+            audioFormat: try properties.optionalString("audio_format"), channels: channels,
+            originalSamplingRate: try properties.optionalInt("original_sampling_rate"),
+            originalDurationInMilliseconds: try properties.optionalInt("original_duration_in_milliseconds"))
     }
 }
 
 /// The recognized text of one audio channel.
-public struct ChannelTranscript: Codable, Sendable, Equatable {
+public struct ChannelTranscript: Sendable, Equatable {
     /// The channel index, from 0.
     public var channelID: Int?
     /// Duration of detected speech in milliseconds (what is billed).
@@ -81,124 +100,21 @@ public struct ChannelTranscript: Codable, Sendable, Equatable {
         self.sentences = sentences
     }
 
-    enum CodingKeys: String, CodingKey {
-        case channelID = "channel_id"
-        case contentDurationInMilliseconds = "content_duration_in_milliseconds"
-        case text
-        case sentences
+    /// Reads one element of `transcripts`; errors name paths from `transcript`.
+    public init(json: JSONValue) throws(JSONShapeError) {
+        try self.init(json: json, path: "transcript")
     }
 
-    /// Decodes a transcript, treating a missing `sentences` as empty.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        channelID = try container.decodeIfPresent(Int.self, forKey: .channelID)
-        contentDurationInMilliseconds = try container.decodeIfPresent(Int.self, forKey: .contentDurationInMilliseconds)
-        text = try container.decodeIfPresent(String.self, forKey: .text)
-        sentences = try container.decodeIfPresent([RecognizedSentence].self, forKey: .sentences) ?? []
-    }
-}
-
-/// One recognized sentence, as in a result file or in a Flash/Realtime `output.sentence`.
-public struct RecognizedSentence: Codable, Sendable, Equatable {
-    /// Start of the sentence in milliseconds from the beginning of the audio.
-    public var beginTime: Int
-    /// End of the sentence in milliseconds; absent while a streamed sentence is still open.
-    public var endTime: Int?
-    /// The sentence text with punctuation ("" when missing).
-    public var text: String
-    /// The sentence number, from 1.
-    public var sentenceID: Int?
-    /// The speaker index from 0, present only with diarization.
-    public var speakerID: Int?
-    /// The words with their timestamps (empty when missing).
-    public var words: [RecognizedWord]
-    /// The channel index (Flash/Realtime only; result files give it on the transcript).
-    public var channelID: Int?
-    /// Whether the sentence is final (Flash/Realtime only).
-    public var sentenceEnd: Bool?
-    /// Whether this event opens a new sentence (Realtime streaming only).
-    public var sentenceBegin: Bool?
-
-    /// Creates a sentence.
-    public init(
-        beginTime: Int, endTime: Int? = nil, text: String, sentenceID: Int? = nil, speakerID: Int? = nil,
-        words: [RecognizedWord] = [], channelID: Int? = nil, sentenceEnd: Bool? = nil, sentenceBegin: Bool? = nil
-    ) {
-        self.beginTime = beginTime
-        self.endTime = endTime
-        self.text = text
-        self.sentenceID = sentenceID
-        self.speakerID = speakerID
-        self.words = words
-        self.channelID = channelID
-        self.sentenceEnd = sentenceEnd
-        self.sentenceBegin = sentenceBegin
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case beginTime = "begin_time"
-        case endTime = "end_time"
-        case text
-        case sentenceID = "sentence_id"
-        case speakerID = "speaker_id"
-        case words
-        case channelID = "channel_id"
-        case sentenceEnd = "sentence_end"
-        case sentenceBegin = "sentence_begin"
-    }
-
-    /// Decodes a sentence; `begin_time` is required, `text` and `words` default to empty.
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        beginTime = try container.decode(Int.self, forKey: .beginTime)
-        endTime = try container.decodeIfPresent(Int.self, forKey: .endTime)
-        text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
-        sentenceID = try container.decodeIfPresent(Int.self, forKey: .sentenceID)
-        speakerID = try container.decodeIfPresent(Int.self, forKey: .speakerID)
-        words = try container.decodeIfPresent([RecognizedWord].self, forKey: .words) ?? []
-        channelID = try container.decodeIfPresent(Int.self, forKey: .channelID)
-        sentenceEnd = try container.decodeIfPresent(Bool.self, forKey: .sentenceEnd)
-        sentenceBegin = try container.decodeIfPresent(Bool.self, forKey: .sentenceBegin)
-    }
-}
-
-/// One recognized word with its timestamps.
-public struct RecognizedWord: Codable, Sendable, Equatable {
-    /// Start of the word in milliseconds.
-    public var beginTime: Int
-    /// End of the word in milliseconds.
-    public var endTime: Int
-    /// The word; Latin words may carry a leading or trailing space.
-    public var text: String
-    /// The punctuation mark following the word, or "".
-    public var punctuation: String
-    /// Whether the word can no longer change (Flash/Realtime only).
-    public var fixed: Bool?
-
-    /// Creates a word.
-    public init(beginTime: Int, endTime: Int, text: String, punctuation: String = "", fixed: Bool? = nil) {
-        self.beginTime = beginTime
-        self.endTime = endTime
-        self.text = text
-        self.punctuation = punctuation
-        self.fixed = fixed
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case beginTime = "begin_time"
-        case endTime = "end_time"
-        case text
-        case punctuation
-        case fixed
-    }
-
-    /// Decodes a word; the times are required, `text` and `punctuation` default to "".
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        beginTime = try container.decode(Int.self, forKey: .beginTime)
-        endTime = try container.decode(Int.self, forKey: .endTime)
-        text = try container.decodeIfPresent(String.self, forKey: .text) ?? ""
-        punctuation = try container.decodeIfPresent(String.self, forKey: .punctuation) ?? ""
-        fixed = try container.decodeIfPresent(Bool.self, forKey: .fixed)
+    /// Reads a transcript at `path`; a missing `sentences` is empty.
+    init(json: JSONValue, path: String) throws(JSONShapeError) {
+        let transcript = try JSONObjectReader(json, path: path)
+        var sentences: [RecognizedSentence] = []
+        for (index, element) in (try transcript.optionalArray("sentences") ?? []).enumerated() {
+            sentences.append(try RecognizedSentence(json: element, path: "\(path).sentences[\(index)]"))
+        }
+        self.init(
+            channelID: try transcript.optionalInt("channel_id"),
+            contentDurationInMilliseconds: try transcript.optionalInt("content_duration_in_milliseconds"),
+            text: try transcript.optionalString("text"), sentences: sentences)
     }
 }

@@ -2,6 +2,7 @@ import JSON
 import DashScope
 @testable import Gateway
 import MicroHTTPServer
+import ServerSentEvents
 import Testing
 
 /// Pure parts of the native passthrough: the textual `parameters` insertion and the header lists.
@@ -53,10 +54,34 @@ import Testing
         #expect(relayed["X-DashScope-Request-Id"] == "ds-1")
     }
 
-    @Test func theErrorFrameIsDashScopesFraming() {
-        var error = GatewayError(status: 502, code: "upstream_disconnected", message: "gone")
-        error.upstreamRequestID = "ds-9"
-        let frame = String(decoding: DashScopeEventRelay.errorFrame(error, id: 4, requestID: "gw-1"), as: UTF8.self)
-        #expect(frame == "id:4\nevent:error\n:HTTP_STATUS/502\ndata:{\"code\":\"upstream_disconnected\",\"message\":\"gone\",\"request_id\":\"ds-9\"}\n\n")
+    @Test func theErrorFrameIsDashScopesFramingAndContinuesTheEventIDs() throws {
+        var framing = DashScopeEventFraming(requestID: "gw-1", upstreamRequestID: "ds-9")
+        _ = try framing.event(ServerSentEvent(id: "3", event: "result", data: "{}", comments: ["HTTP_STATUS/200"]))
+        let frame = String(decoding: framing.failed(DashScopeError.disconnected), as: UTF8.self)
+        #expect(frame == "id:4\nevent:error\n:HTTP_STATUS/502\ndata:{\"code\":\"upstream_disconnected\",\"message\":\"DashScope closed the stream before it ended\",\"request_id\":\"ds-9\"}\n\n")
+    }
+
+    @Test func dashScopesOwnErrorFrameIsRelayedUnchanged() {
+        var framing = DashScopeEventFraming(requestID: "gw-1", upstreamRequestID: nil)
+        let original = ServerSentEvent(
+            id: "2", event: "error", data: #"{"code":"InternalError","message":"m","request_id":"r","extra":1}"#,
+            comments: ["HTTP_STATUS/500"])
+        let relayed = framing.failed(DashScopeError.api(ErrorFrame.error(from: original)))
+        #expect(relayed == DashScopeEventFraming.serializer.serialize(original))
+    }
+
+    @Test(arguments: [
+        (DashScopePaths.transcription, #"{"input":{"file_urls":["https://a/b.wav"]}}"#, [String](), ["X-DashScope-Async"]),
+        (DashScopePaths.transcription, #"{"input":{"file_urls":["oss://dir/b.wav"]}}"#, [], ["X-DashScope-Async", "X-DashScope-OssResourceResolve"]),
+        (DashScopePaths.transcription, #"{"input":{"file_urls":["OSS://dir/b.wav"]}}"#, ["x-dashscope-async"], ["X-DashScope-OssResourceResolve"]),
+        (DashScopePaths.generation, #"{"x":"oss://not-a-value-start"}"#, [], ["X-DashScope-OssResourceResolve"]),
+        (DashScopePaths.generation, #"{"x":"see oss://in text"}"#, [], []),
+        (DashScopePaths.generation, #"{"x":"oss://a"}"#, ["x-dashscope-ossresourceresolve"], []),
+        (DashScopePaths.tasks, "", [], []),
+    ])
+    func headersTheBodyNeedsAreAddedWhenTheClientForgot(path: String, body: String, present: [String], added: [String]) {
+        let headers = DashScopePaths.requiredHeaders(path: path, body: Array(body.utf8), present: Set(present))
+        #expect(headers.map(\.name) == added)
+        #expect(headers.allSatisfy { $0.value == "enable" })
     }
 }

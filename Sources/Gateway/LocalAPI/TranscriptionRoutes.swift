@@ -1,0 +1,175 @@
+import JSON
+import DashScope
+import FoundationEssentials
+import MicroHTTPServer
+
+/// The local async-transcription API: submit, get (with wait and inline transcripts), transcript, list, cancel.
+struct TranscriptionRoutes: Sendable {
+    let client: DashScopeClient
+    let maxWaitSeconds: Int
+
+    var routes: [Route] {
+        [
+            Route("POST", "/v1/transcriptions", name: "transcriptions.submit", handler: submit),
+            Route("GET", "/v1/transcriptions", name: "transcriptions.list", handler: list),
+            Route("GET", "/v1/transcriptions/{id}", name: "transcriptions.get", handler: get),
+            Route("GET", "/v1/transcriptions/{id}/transcript", name: "transcriptions.transcript", handler: transcript),
+            Route("POST", "/v1/transcriptions/{id}/cancel", name: "transcriptions.cancel", handler: cancel),
+        ]
+    }
+
+    /// 202 with `status` (and `task_status`, its deprecated alias until the next release).
+    func submit(_ context: RouteContext) async throws -> HTTPResponse {
+        let submission = try TranscriptionSubmission(body: context.request.body)
+        let task = try await client.submit(submission.upstreamBody, context.upstream)
+        let body: JSONValue = .object([
+            "task_id": .string(task.taskID),
+            "status": .string(task.status.rawValue),
+            "task_status": .string(task.status.rawValue),
+            "request_id": .string(task.requestID ?? context.requestID),
+        ])
+        return JSONResponse.make(body, status: 202, headers: ["Location": "/v1/transcriptions/\(task.taskID)"])
+    }
+
+    func get(_ context: RouteContext) async throws -> HTTPResponse {
+        let id = try TaskID.from(context)
+        let wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
+        let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
+        let task = try await TaskWaiter(client: client).wait(for: id, seconds: wait, context.upstream)
+        try Self.requireKnown(task, id: id)
+        var view = TaskView.render(task)
+        if includeTranscripts {
+            view = await inlineTranscripts(into: view, task: task, context)
+        }
+        return JSONResponse.make(view)
+    }
+
+    func transcript(_ context: RouteContext) async throws -> HTTPResponse {
+        let id = try TaskID.from(context)
+        let formatName = context.request.head.queryValue("format") ?? "json"
+        guard formatName == "json" || TranscriptFormat(rawValue: formatName) != nil else {
+            throw GatewayError.invalidRequest("format must be one of json, text, srt, vtt", param: "format")
+        }
+        let fileText = context.request.head.queryValue("file") ?? "0"
+        guard let fileIndex = Int(fileText), fileIndex >= 0 else {
+            throw GatewayError.invalidRequest("file must be a file index from 0", param: "file")
+        }
+        let task = try await client.task(id, context.upstream)
+        try Self.requireKnown(task, id: id)
+        guard task.output.taskStatus.isTerminal else {
+            throw GatewayError.conflict(
+                "task \(id) is \(task.output.taskStatus.rawValue): the transcript is not ready yet; "
+                    + "wait with GET /v1/transcriptions/\(id)?wait=60")
+        }
+        let results = task.output.results ?? []
+        guard fileIndex < results.count else {
+            throw GatewayError.notFound("task \(id) has \(results.count) file(s); file=\(fileIndex) does not exist")
+        }
+        let result = results[fileIndex]
+        guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else {
+            var error = GatewayError(
+                status: 422, code: result.code ?? "transcription_failed",
+                message: "file \(fileIndex) of task \(id) was not transcribed: \(result.message ?? task.output.taskStatus.rawValue)")
+            error.upstreamRequestID = task.requestID
+            throw error
+        }
+        let document = try await client.resultDocument(url, context.upstream)
+        guard let format = TranscriptFormat(rawValue: formatName) else {
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: .bytes(document))
+        }
+        guard let json = JSONValue.parse(document), let parsed = try? TranscriptionResultDocument(json: json) else {
+            throw DashScopeError.invalidResponse("DashScope's result document did not have the expected shape")
+        }
+        let text = TranscriptFormatter().format(parsed, as: format)
+        return HTTPResponse(status: 200, contentType: format.contentType, text: text)
+    }
+
+    func list(_ context: RouteContext) async throws -> HTTPResponse {
+        let query = try TaskListQuery(query: context.request.head.query)
+        return JSONResponse.make(TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)))
+    }
+
+    func cancel(_ context: RouteContext) async throws -> HTTPResponse {
+        let id = try TaskID.from(context)
+        // A Result rather than do/catch around the typed-throws call: Swift 6.3 crashes ("Found ownership error")
+        // on a pattern catch of a typed error in this async function.
+        let outcome: Result<String?, DashScopeError>
+        do throws(DashScopeError) {
+            outcome = .success(try await client.cancel(id, context.upstream))
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let requestID):
+            return JSONResponse.make(.object([
+                "task_id": .string(id), "status": .string("CANCELED"),
+                "request_id": .string(requestID ?? context.requestID),
+            ]))
+        case .failure(.api(let answer)) where answer.status == 400 && answer.code == "UnsupportedOperation":
+            let current = try? await client.task(id, context.upstream)
+            let state = current.map { $0.output.taskStatus.rawValue } ?? "not PENDING"
+            var error = GatewayError.conflict("task \(id) cannot be cancelled: only PENDING tasks can be, and it is \(state)")
+            error.upstreamRequestID = answer.requestID
+            throw error
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    private func inlineTranscripts(into view: JSONValue, task: TaskQueryResponse, _ context: RouteContext) async -> JSONValue {
+        guard var object = view.objectValue, var files = object["files"]?.arrayValue else { return view }
+        let results = task.output.results ?? []
+        let downloads = await withTaskGroup(of: (Int, JSONValue).self) { group in
+            for (index, result) in results.enumerated() where result.subtaskStatus == .succeeded {
+                guard let url = result.transcriptionURL else { continue }
+                group.addTask {
+                    do {
+                        let bytes = try await client.resultDocument(url, context.upstream)
+                        return (index, .object(["transcript": JSONValue.parse(bytes) ?? .null]))
+                    } catch {
+                        let failure = GatewayError.from(error)
+                        return (index, .object(["transcript_error": .object([
+                            "code": .string(failure.code), "message": .string(failure.message),
+                        ])]))
+                    }
+                }
+            }
+            var collected: [Int: JSONValue] = [:]
+            for await (index, value) in group { collected[index] = value }
+            return collected
+        }
+        for (index, addition) in downloads where index < files.count {
+            guard var file = files[index].objectValue, let extra = addition.objectValue else { continue }
+            file.merge(extra) { _, new in new }
+            files[index] = .object(file)
+        }
+        object["files"] = .array(files)
+        return .object(object)
+    }
+
+    static func waitSeconds(_ text: String?, max: Int) throws -> Int {
+        guard let text else { return 0 }
+        guard let seconds = Int(text), seconds >= 0 else {
+            throw GatewayError.invalidRequest("wait must be a whole number of seconds from 0 to \(max)", param: "wait")
+        }
+        return min(seconds, max)
+    }
+
+    static func include(_ text: String?) throws -> Bool {
+        guard let text, !text.isEmpty else { return false }
+        guard text == "transcripts" else {
+            throw GatewayError.invalidRequest("include accepts only 'transcripts'", param: "include")
+        }
+        return true
+    }
+
+    static func requireKnown(_ task: TaskQueryResponse, id: String) throws {
+        if task.output.taskStatus == .unknown {
+            var error = GatewayError(
+                status: 404, code: "task_not_found",
+                message: "task \(id) is unknown to DashScope: it never existed, belongs to another account, or expired (tasks are kept 24 hours)")
+            error.upstreamRequestID = task.requestID
+            throw error
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import DashScope
+import MicroHTTPServer
+
+/// The DashScope-native passthrough under `/api/v1/...`: the same paths as DashScope, the gateway's key injected
+/// (the client's `Authorization` never travels), and answers relayed without re-encoding. The DashScope client
+/// adds what a body needs and the client forgot (`parameters`, `X-DashScope-Async`, the `oss://` resolve header).
+struct NativeRoutes: Sendable {
+    let client: DashScopeClient
+    let events: EventStream
+
+    var routes: [Route] {
+        [
+            Route("POST", DashScopePaths.transcription, name: "native_submit", errorStyle: .dashScope) {
+                try await forward($0, method: "POST", path: DashScopePaths.transcription)
+            },
+            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope) {
+                try await forward($0, method: "GET", path: DashScopePaths.tasks)
+            },
+            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
+                try await forward($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)))
+            },
+            Route("POST", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
+                try await forward($0, method: "POST", path: DashScopePaths.task(try TaskID.from($0)))
+            },
+            Route("POST", "/api/v1/tasks/{id}/cancel", name: "native_task_cancel", errorStyle: .dashScope) {
+                try await forward($0, method: "POST", path: DashScopePaths.cancel(try TaskID.from($0)))
+            },
+            Route("POST", DashScopePaths.generation, name: "native_generation", bodyLimit: .audio, errorStyle: .dashScope) {
+                try await forward($0, method: "POST", path: DashScopePaths.generation)
+            },
+            Route("POST", DashScopePaths.customization, name: "native_customization", errorStyle: .dashScope) {
+                try await forward($0, method: "POST", path: DashScopePaths.customization)
+            },
+            Route("GET", DashScopePaths.uploads, name: "native_upload_policy", errorStyle: .dashScope) {
+                try await forward($0, method: "GET", path: DashScopePaths.uploads)
+            },
+        ]
+    }
+
+    /// Sends the client's request (its query, allowed headers and body) and relays DashScope's answer as it came:
+    /// status, headers, body bytes — or, for `X-DashScope-SSE: enable`, each event in DashScope's own framing.
+    func forward(_ context: RouteContext, method: String, path: String) async throws -> HTTPResponse {
+        let request = context.request
+        let call = UpstreamRequest(
+            method: method, path: path, query: request.head.query,
+            headers: PassthroughHeaders.upstream(from: request.head.headers),
+            body: request.body.isEmpty ? nil : request.body)
+        switch try await client.forward(call, context.upstream) {
+        case .whole(let response):
+            return HTTPResponse(
+                status: response.status, headers: PassthroughHeaders.downstream(from: response.headers),
+                body: .bytes(response.body))
+        case .events(let status, let headers, let stream):
+            let framing = DashScopeEventFraming(
+                requestID: context.requestID,
+                upstreamRequestID: headers.first { $0.name.lowercased() == "x-request-id" }?.value)
+            return events.response(
+                stream, framing: framing, status: status, headers: PassthroughHeaders.downstream(from: headers))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import JSON
+import DashScope
+import FoundationEssentials
+import MicroHTTPServer
+
+/// The OpenAI-compatible API: `POST /v1/audio/transcriptions` served by Fun-ASR-Flash, and `GET /v1/models`.
+struct OpenAIRoutes: Sendable {
+    let client: DashScopeClient
+    let catalog: OpenAIModelCatalog
+    let events: EventStream
+
+    init(client: DashScopeClient, configuration: GatewayConfiguration, events: EventStream) {
+        self.client = client
+        self.catalog = OpenAIModelCatalog(configuration: configuration)
+        self.events = events
+    }
+
+    var routes: [Route] {
+        [
+            Route("POST", "/v1/audio/transcriptions", name: "openai_transcriptions", bodyLimit: .audio, errorStyle: .openAI) {
+                try await transcribe($0)
+            },
+            Route("GET", "/v1/models", name: "openai_models", errorStyle: .openAI) { _ in
+                JSONResponse.make(catalog.listBody)
+            },
+            Route("GET", "/v1/models/{model}", name: "openai_model", errorStyle: .openAI) { context in
+                let id = context.parameter("model")
+                guard let entry = catalog.entries.first(where: { $0.id == id }) else {
+                    throw GatewayError(status: 404, code: "model_not_found", message: "The model '\(id)' does not exist", param: "model")
+                }
+                return JSONResponse.make(OpenAIModelCatalog.modelObject(entry))
+            },
+        ]
+    }
+
+    /// Reads the form, calls Flash (always as an event stream, so every sentence arrives), answers in the asked shape.
+    func transcribe(_ context: RouteContext) async throws -> HTTPResponse {
+        let request = try OpenAITranscriptionRequest.parse(try Self.form(context.request), catalog: catalog)
+        let answer: RecognitionEvents
+        do {
+            answer = try await client.recognize(request.recognition.upstreamBody, stream: true, context.upstream)
+        } catch {
+            throw Self.blameField(GatewayError.upstream(error))
+        }
+        if request.stream {
+            return events.response(answer, framing: OpenAIEventFraming(request: request, requestID: context.requestID))
+        }
+        return OpenAITranscriptionResponse.render(try await Self.collect(answer), for: request)
+    }
+
+    /// The multipart parts; 413 past Flash's 10 MB for the file, 400 for anything malformed.
+    static func form(_ request: HTTPRequest, fileLimit: Int = RecognitionRequest.maxAudioBytes) throws -> [FormPart] {
+        do {
+            return try MultipartForm.parse(request.body, contentType: request.head.headers["Content-Type"]) { name in
+                name == "file" ? fileLimit : OpenAITranscriptionRequest.fieldLimit
+            }
+        } catch {
+            switch error {
+            case .notMultipart:
+                throw GatewayError.invalidRequest(
+                    "send the request as multipart/form-data (with a boundary) carrying the audio in the field 'file'")
+            case .malformed(let detail):
+                throw GatewayError.invalidRequest(detail)
+            case .partTooLarge(let name, let limit) where name == "file":
+                throw GatewayError(
+                    status: 413, code: "audio_too_large",
+                    message: "the audio file is larger than \(limit) bytes: Fun-ASR-Flash (DashScope) accepts at most 10 MB per request; use POST /v1/transcriptions with a URL for longer audio",
+                    param: "file")
+            case .partTooLarge(let name, let limit):
+                throw GatewayError.invalidRequest("the field '\(name)' is longer than \(limit) bytes", param: name)
+            }
+        }
+    }
+
+    /// Every event of a Flash stream folded into one transcript; an error frame or a failure becomes the error.
+    static func collect(_ events: RecognitionEvents) async throws -> FlashTranscriptAssembler {
+        var transcript = FlashTranscriptAssembler()
+        do {
+            for try await event in events { _ = try transcript.add(event) }
+        } catch let error as DashScopeError {
+            throw blameField(GatewayError.upstream(error))
+        }
+        _ = transcript.finish()
+        return transcript
+    }
+
+    /// DashScope's errors name no field; the OpenAI shape does where the cause is clear.
+    static func blameField(_ error: GatewayError) -> GatewayError {
+        var error = error
+        let message = error.message.lowercased()
+        if error.param == nil, error.code == "InvalidParameter" || error.code == "BadRequest.EmptyModel",
+           message.contains("model") {
+            error.param = "model"
+        } else if error.param == nil, error.status == 413 || error.code.hasPrefix("BadRequest.UnsupportedFileFormat") {
+            error.param = "file"
+        }
+        return error
+    }
+}

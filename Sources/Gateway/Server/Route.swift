@@ -1,0 +1,68 @@
+import DashScope
+import MicroHTTPServer
+
+/// What a route handler gets: the request, its path parameters and the per-request trace.
+public struct RouteContext: Sendable {
+    /// The complete request.
+    public let request: HTTPRequest
+    /// Values of the `{name}` segments of the route's pattern.
+    public let parameters: [String: String]
+    /// The gateway's request id (the client's `X-Request-Id`, or a new one).
+    public let requestID: String
+    /// Records upstream timing and DashScope's request id for the access log and metrics.
+    public let trace: RequestTrace
+
+    /// What every DashScope call made for this request carries: the request id and the trace as observer.
+    public var upstream: CallContext { CallContext(requestID: requestID, observer: trace) }
+
+    /// A path parameter by name ("" when absent).
+    public func parameter(_ name: String) -> String {
+        parameters[name] ?? ""
+    }
+}
+
+/// Which body cap a route applies.
+public enum BodyLimitClass: Sendable {
+    /// Small JSON bodies.
+    case json
+    /// Audio uploads.
+    case audio
+}
+
+/// One route: method, path pattern, policy and handler.
+public struct Route: Sendable {
+    /// The HTTP method.
+    public let method: String
+    /// The path with `{name}` segments, e.g. `/v1/transcriptions/{id}`.
+    public let pattern: String
+    /// A stable name for logs and metrics.
+    public let name: String
+    /// The body cap class.
+    public let bodyLimit: BodyLimitClass
+    /// The error body shape.
+    public let errorStyle: ErrorStyle
+    /// False for routes open without a local token (health).
+    public let requiresAuth: Bool
+    /// The handler; thrown errors go through `GatewayError.from`.
+    public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
+
+    /// Creates a route.
+    public init(
+        _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
+        errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
+        handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
+    ) {
+        self.method = method
+        self.pattern = pattern
+        self.name = name
+        self.bodyLimit = bodyLimit
+        self.errorStyle = errorStyle
+        self.requiresAuth = requiresAuth
+        self.handler = handler
+    }
+
+    /// The pattern's segments, split once.
+    var segments: [Substring] {
+        pattern.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}
