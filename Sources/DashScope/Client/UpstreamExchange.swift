@@ -68,7 +68,8 @@ public struct UpstreamResponse: Sendable {
 
     /// The error this answer represents when it is not a success.
     public var error: DashScopeError? {
-        isSuccess ? nil : DashScopeError.fromErrorAnswer(status: status, body: body, headerRequestID: header("x-request-id"))
+        isSuccess ? nil : DashScopeError.fromErrorAnswer(
+            status: status, body: body, headerRequestID: header("x-request-id"), retryAfter: header("Retry-After"))
     }
 }
 
