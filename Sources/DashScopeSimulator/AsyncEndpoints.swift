@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSON
 import MicroHTTPServer
 
 /// Submit validation and the JSON of submit, query and cancel (§3.1, §3.2, §4).
@@ -17,17 +18,17 @@ enum AsyncEndpoints {
     ) -> Result<SimulatedTask, DashScopeError> {
         let head = request.head
         guard head.headers["X-DashScope-Async"]?.lowercased() == "enable" else { return .failure(.syncNotSupported) }
-        guard let json = SimJSON.parse(request.body), json.isObject else { return .failure(.malformedJSON) }
+        guard let json = JSONValue.parse(request.body), json.objectValue != nil else { return .failure(.malformedJSON) }
         guard let modelValue = json["model"], modelValue != .null else { return .failure(.emptyModel) }
-        guard let model = modelValue.string else { return .failure(.invalidParameter("Parameter \"model\" must be a string.")) }
+        guard let model = modelValue.stringValue else { return .failure(.invalidParameter("Parameter \"model\" must be a string.")) }
         guard models.contains(model) else { return .failure(.modelNotExist) }
-        guard let input = json["input"], input.isObject, let urlsValue = input["file_urls"] else {
+        guard let input = json["input"], input.objectValue != nil, let urlsValue = input["file_urls"] else {
             return .failure(.emptyInput)
         }
-        guard let items = urlsValue.array, items.allSatisfy({ $0.string != nil }) else {
+        guard let items = urlsValue.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
             return .failure(.invalidParameter("Parameter \"input.file_urls\" must be an array of strings."))
         }
-        let urls = items.compactMap(\.string)
+        let urls = items.compactMap(\.stringValue)
         guard (1...configuration.maxFileURLs).contains(urls.count) else {
             return .failure(.invalidParameter(
                 "Parameter \"input.file_urls\" must contain between 1 and \(configuration.maxFileURLs) URLs."))
@@ -40,7 +41,7 @@ enum AsyncEndpoints {
             }
         }
         let parameters = json["parameters"]
-        if let parameters, !parameters.isObject {
+        if let parameters, parameters.objectValue == nil {
             return .failure(.invalidParameter("Parameter \"parameters\" must be an object."))
         }
         let options: TranscriptionOptions
@@ -55,23 +56,23 @@ enum AsyncEndpoints {
             options: options, submittedAt: now))
     }
 
-    private static func transcriptionOptions(_ parameters: SimJSON?) -> Result<TranscriptionOptions, DashScopeError> {
+    private static func transcriptionOptions(_ parameters: JSONValue?) -> Result<TranscriptionOptions, DashScopeError> {
         var options = TranscriptionOptions()
         guard let parameters else { return .success(options) }
         if let channels = parameters["channel_id"] {
-            guard let list = channels.array, !list.isEmpty, list.allSatisfy({ ($0.int ?? -1) >= 0 }) else {
+            guard let list = channels.arrayValue, !list.isEmpty, list.allSatisfy({ ($0.intValue ?? -1) >= 0 }) else {
                 return .failure(.invalidParameter("Parameter \"parameters.channel_id\" must be an array of non-negative integers."))
             }
-            options.channelIDs = list.compactMap(\.int)
+            options.channelIDs = list.compactMap(\.intValue)
         }
         if let diarization = parameters["diarization_enabled"] {
-            guard let flag = diarization.bool else {
+            guard let flag = diarization.boolValue else {
                 return .failure(.invalidParameter("Parameter \"parameters.diarization_enabled\" must be a boolean."))
             }
             options.diarization = flag
         }
         if let count = parameters["speaker_count"] {
-            guard let value = count.int, (2...100).contains(value) else {
+            guard let value = count.intValue, (2...100).contains(value) else {
                 return .failure(.invalidParameter("Parameter \"parameters.speaker_count\" must be an integer from 2 to 100."))
             }
             options.speakerCount = value
@@ -85,7 +86,7 @@ enum AsyncEndpoints {
     }
 
     /// The submit answer: `{"request_id","output":{"task_id","task_status"}}`.
-    static func submitBody(_ task: SimulatedTask) -> SimJSON {
+    static func submitBody(_ task: SimulatedTask) -> OrderedJSON {
         .obj([
             "request_id": .string(task.requestID),
             "output": .obj(["task_id": .string(task.id), "task_status": .string(TaskStatus.pending.rawValue)]),
@@ -95,7 +96,7 @@ enum AsyncEndpoints {
     /// The query answer for a task (or UNKNOWN when `snapshot` is nil).
     static func queryBody(
         taskID: String, snapshot: TaskSnapshot?, requestID: String, baseURL: String, retentionSeconds: Double
-    ) -> SimJSON {
+    ) -> OrderedJSON {
         guard let snapshot else {
             return .obj([
                 "request_id": .string(requestID),
@@ -103,26 +104,26 @@ enum AsyncEndpoints {
             ])
         }
         let task = snapshot.task
-        var output: [SimJSON.Member] = [
-            .init(key: "task_id", value: .string(task.id)),
-            .init(key: "task_status", value: .string(snapshot.status.rawValue)),
-            .init(key: "submit_time", value: .string(BeijingTime.format(task.submittedAt))),
+        var output: [(key: String, value: OrderedJSON)] = [
+            (key: "task_id", value: .string(task.id)),
+            (key: "task_status", value: .string(snapshot.status.rawValue)),
+            (key: "submit_time", value: .string(BeijingTime.format(task.submittedAt))),
         ]
         if let scheduled = snapshot.scheduledAt {
-            output.append(.init(key: "scheduled_time", value: .string(BeijingTime.format(scheduled))))
+            output.append((key: "scheduled_time", value: .string(BeijingTime.format(scheduled))))
         }
         if let ended = snapshot.endedAt {
-            output.append(.init(key: "end_time", value: .string(BeijingTime.format(ended))))
+            output.append((key: "end_time", value: .string(BeijingTime.format(ended))))
         }
-        var usage: SimJSON?
+        var usage: OrderedJSON?
         if snapshot.hasRun, let ended = snapshot.endedAt {
             if snapshot.status == .failed, let first = task.outcomes.first(where: { $0 != .succeeded }),
                 case .failed(let code, let message) = first {
-                output.append(.init(key: "code", value: .string(code)))
-                output.append(.init(key: "message", value: .string(message)))
+                output.append((key: "code", value: .string(code)))
+                output.append((key: "message", value: .string(message)))
             }
             let expires = Int64((ended.timeIntervalSince1970 + retentionSeconds).rounded(.down))
-            let results: [SimJSON] = zip(task.fileURLs, task.outcomes).enumerated().map { index, pair in
+            let results: [OrderedJSON] = zip(task.fileURLs, task.outcomes).enumerated().map { index, pair in
                 switch pair.1 {
                 case .succeeded:
                     let url = ResultDocuments.signedURL(baseURL: baseURL, taskID: task.id, index: index, expires: expires)
@@ -137,9 +138,9 @@ enum AsyncEndpoints {
                     ])
                 }
             }
-            output.append(.init(key: "results", value: .array(results)))
+            output.append((key: "results", value: .array(results)))
             let succeeded = task.outcomes.filter { $0 == .succeeded }.count
-            output.append(.init(key: "task_metrics", value: .obj([
+            output.append((key: "task_metrics", value: .obj([
                 "TOTAL": .int(task.outcomes.count), "SUCCEEDED": .int(succeeded),
                 "FAILED": .int(task.outcomes.count - succeeded),
             ])))
@@ -154,7 +155,7 @@ enum AsyncEndpoints {
     }
 
     /// The cancel answer.
-    static func cancelBody(requestID: String) -> SimJSON {
+    static func cancelBody(requestID: String) -> OrderedJSON {
         .obj(["request_id": .string(requestID)])
     }
 }

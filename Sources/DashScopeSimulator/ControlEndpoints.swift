@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSON
 
 /// The out-of-process control plane under `/simulator/`: faults and recorded requests as JSON.
 enum ControlEndpoints {
@@ -7,27 +8,27 @@ enum ControlEndpoints {
     /// Fault names are matched ignoring case and underscores, so `dropAfter` and `drop_after` are the same.
     /// Extra fields: `events`, `seconds`, `retry_after`, `status`/`code`/`message` (for `http_error`), `count`.
     static func parseFault(_ body: [UInt8]) -> Result<(SimulatorFault, SimulatorEndpoint, Int), DashScopeError> {
-        guard let json = SimJSON.parse(body), json.isObject else { return .failure(.malformedJSON) }
-        let endpointName = json["endpoint"]?.string ?? "any"
+        guard let json = JSONValue.parse(body), json.objectValue != nil else { return .failure(.malformedJSON) }
+        let endpointName = json["endpoint"]?.stringValue ?? "any"
         guard let endpoint = SimulatorEndpoint.allCases.first(where: { normalized($0.rawValue) == normalized(endpointName) })
         else {
             let names = SimulatorEndpoint.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(.invalidParameter("Unknown endpoint \"\(endpointName)\"; use one of \(names)."))
         }
-        let count = json["count"]?.int ?? 1
+        let count = json["count"]?.intValue ?? 1
         guard count >= 1 else { return .failure(.invalidParameter("\"count\" must be at least 1.")) }
-        let events = json["events"]?.int ?? 0
-        let seconds = json["seconds"].flatMap { $0.int.map(Double.init) ?? ($0 == .null ? nil : number($0)) } ?? 1
+        let events = json["events"]?.intValue ?? 0
+        let seconds = json["seconds"]?.doubleValue ?? 1
         let fault: SimulatorFault
-        switch normalized(json["fault"]?.string ?? "") {
+        switch normalized(json["fault"]?.stringValue ?? "") {
         case "httperror", "status":
-            guard let status = json["status"]?.int, (400...599).contains(status) else {
+            guard let status = json["status"]?.intValue, (400...599).contains(status) else {
                 return .failure(.invalidParameter("\"http_error\" needs a \"status\" from 400 to 599."))
             }
             fault = .httpError(
-                status: status, code: json["code"]?.string ?? defaultCode(status),
-                message: json["message"]?.string ?? "Simulated failure.")
-        case "throttled", "ratelimited", "429": fault = .throttled(retryAfterSeconds: json["retry_after"]?.int ?? 1)
+                status: status, code: json["code"]?.stringValue ?? defaultCode(status),
+                message: json["message"]?.stringValue ?? "Simulated failure.")
+        case "throttled", "ratelimited", "429": fault = .throttled(retryAfterSeconds: json["retry_after"]?.intValue ?? 1)
         case "internalerror", "500": fault = .internalError
         case "unauthorized", "401": fault = .unauthorized
         case "badrequest", "400": fault = .badRequest
@@ -48,7 +49,7 @@ enum ControlEndpoints {
     }
 
     /// A queued fault as JSON for `GET /simulator/faults`.
-    static func json(_ entry: FaultQueue.Entry) -> SimJSON {
+    static func json(_ entry: FaultQueue.Entry) -> OrderedJSON {
         .obj([
             "endpoint": .string(entry.endpoint.rawValue),
             "fault": .string(String(describing: entry.fault)),
@@ -58,11 +59,6 @@ enum ControlEndpoints {
 
     private static func normalized(_ name: String) -> String {
         name.lowercased().replacing("_", with: "").replacing("-", with: "")
-    }
-
-    private static func number(_ value: SimJSON) -> Double? {
-        if case .double(let number) = value { return number }
-        return nil
     }
 
     private static func defaultCode(_ status: Int) -> String {

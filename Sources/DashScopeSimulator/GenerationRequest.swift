@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSON
 import MicroHTTPServer
 
 /// A validated Flash (§6) or Realtime (§7) request: which model family and where the audio comes from.
@@ -15,23 +16,23 @@ struct GenerationRequest: Sendable, Equatable {
 
     /// Validates the body exactly as documented; the error names the offending field.
     static func parse(_ body: [UInt8], maxInlineAudioBytes: Int) -> Result<GenerationRequest, DashScopeError> {
-        guard let json = SimJSON.parse(body), json.isObject else { return .failure(.malformedJSON) }
+        guard let json = JSONValue.parse(body), json.objectValue != nil else { return .failure(.malformedJSON) }
         guard let modelValue = json["model"], modelValue != .null else { return .failure(.emptyModel) }
-        guard let model = modelValue.string else { return .failure(.invalidParameter("Parameter \"model\" must be a string.")) }
+        guard let model = modelValue.stringValue else { return .failure(.invalidParameter("Parameter \"model\" must be a string.")) }
         let family: Family
         if flashModels.contains(model) { family = .flash }
         else if realtimeModels.contains(model) { family = .realtime }
         else { return .failure(.modelNotExist) }
         guard let input = json["input"] else { return .failure(.emptyInput) }
-        guard input.isObject, let messages = input["messages"]?.array else {
+        guard input.objectValue != nil, let messages = input["messages"]?.arrayValue else {
             return .failure(.invalidParameter("Parameter \"input.messages\" must be an array."))
         }
         guard let parameters = json["parameters"] else { return .failure(.emptyParameters) }
-        guard parameters.isObject else { return .failure(.invalidParameter("Parameter \"parameters\" must be an object.")) }
-        guard let format = parameters["format"]?.string, !format.isEmpty else {
+        guard parameters.objectValue != nil else { return .failure(.invalidParameter("Parameter \"parameters\" must be an object.")) }
+        guard let format = parameters["format"]?.stringValue, !format.isEmpty else {
             return .failure(.invalidParameter("Required parameter \"parameters.format\" missing or not a string."))
         }
-        if let hints = parameters["language_hints"], !(hints.array?.allSatisfy { $0.string != nil } ?? false) {
+        if let hints = parameters["language_hints"], !(hints.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false) {
             return .failure(.invalidParameter("Parameter \"parameters.language_hints\" must be an array of strings."))
         }
         let source: Result<String, DashScopeError> = family == .flash
@@ -53,51 +54,51 @@ struct GenerationRequest: Sendable, Equatable {
         }
     }
 
-    private static func flashAudio(messages: [SimJSON], parameters: SimJSON) -> Result<String, DashScopeError> {
-        if let rate = parameters["sample_rate"], rate.string == nil {
+    private static func flashAudio(messages: [JSONValue], parameters: JSONValue) -> Result<String, DashScopeError> {
+        if let rate = parameters["sample_rate"], rate.stringValue == nil {
             return .failure(.invalidParameter("Parameter \"parameters.sample_rate\" must be a string, e.g. \"16000\"."))
         }
         guard !messages.isEmpty else { return .failure(.invalidParameter("Parameter \"input.messages\" must not be empty.")) }
         var audio: [String] = []
         for (index, message) in messages.enumerated() {
-            let role = message["role"]?.string
-            guard role == "user" || role == "assistant" || role == "system", let content = message["content"]?.array else {
+            let role = message["role"]?.stringValue
+            guard role == "user" || role == "assistant" || role == "system", let content = message["content"]?.arrayValue else {
                 return .failure(.invalidParameter(
                     "input.messages[\(index)] must have a role (user, assistant or system) and a content array."))
             }
             for (itemIndex, item) in content.enumerated() {
                 let at = "input.messages[\(index)].content[\(itemIndex)]"
-                switch item["type"]?.string {
+                switch item["type"]?.stringValue {
                 case "input_audio":
-                    guard role == "user", let data = item["input_audio"]?["data"]?.string, !data.isEmpty else {
+                    guard role == "user", let data = item["input_audio"]?["data"]?.stringValue, !data.isEmpty else {
                         return .failure(.invalidParameter("\(at): an input_audio item needs input_audio.data (URL or data URI) in a user message."))
                     }
                     audio.append(data)
                 case "input_text", "text":
-                    guard item["text"]?.string != nil else { return .failure(.invalidParameter("\(at): text must be a string.")) }
+                    guard item["text"]?.stringValue != nil else { return .failure(.invalidParameter("\(at): text must be a string.")) }
                 default:
                     return .failure(.invalidParameter(
                         "\(at): type must be input_audio, input_text or text (Flash uses {\"type\":\"input_audio\",\"input_audio\":{\"data\":…}})."))
                 }
             }
         }
-        guard messages.last?["role"]?.string == "user",
-            messages.last?["content"]?.array?.contains(where: { $0["type"]?.string == "input_audio" }) == true
+        guard messages.last?["role"]?.stringValue == "user",
+            messages.last?["content"]?.arrayValue?.contains(where: { $0["type"]?.stringValue == "input_audio" }) == true
         else { return .failure(.invalidParameter("The last message of input.messages must be a user message with an input_audio item.")) }
         guard audio.count == 1 else { return .failure(.invalidParameter("Exactly one input_audio item is allowed per request.")) }
         return .success(audio[0])
     }
 
-    private static func realtimeAudio(json: SimJSON, messages: [SimJSON], parameters: SimJSON) -> Result<String, DashScopeError> {
-        guard json["resources"]?.array != nil else {
+    private static func realtimeAudio(json: JSONValue, messages: [JSONValue], parameters: JSONValue) -> Result<String, DashScopeError> {
+        guard json["resources"]?.arrayValue != nil else {
             return .failure(.invalidParameter("Parameter \"resources\" must be an array (pass [])."))
         }
-        if let vad = parameters["vad_enabled"], vad.bool == nil {
+        if let vad = parameters["vad_enabled"], vad.boolValue == nil {
             return .failure(.invalidParameter("Parameter \"parameters.vad_enabled\" must be a boolean."))
         }
         let address = parameters["audio_address"]
         if let address {
-            guard let url = address.string, !url.isEmpty else {
+            guard let url = address.stringValue, !url.isEmpty else {
                 return .failure(.invalidParameter("Parameter \"parameters.audio_address\" must be a URL string."))
             }
             guard messages.isEmpty else {
@@ -105,8 +106,8 @@ struct GenerationRequest: Sendable, Equatable {
             }
             return .success(url)
         }
-        guard messages.count == 1, messages[0]["role"]?.string == "user", let content = messages[0]["content"]?.array,
-            content.count == 1, let audio = content[0]["audio"]?.string
+        guard messages.count == 1, messages[0]["role"]?.stringValue == "user", let content = messages[0]["content"]?.arrayValue,
+            content.count == 1, let audio = content[0]["audio"]?.stringValue
         else {
             return .failure(.invalidParameter(
                 "Realtime needs parameters.audio_address with empty input.messages, or one user message whose content is [{\"audio\":\"data:...\"}]."))

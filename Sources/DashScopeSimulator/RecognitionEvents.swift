@@ -47,8 +47,8 @@ enum RecognitionEvents {
         words.map { $0.text + $0.punctuation }.joined()
     }
 
-    private static func envelope(sentence: SimJSON?, text: String, usage: Int?, requestID: String) -> String {
-        SimJSON.obj([
+    private static func envelope(sentence: OrderedJSON?, text: String, usage: Int?, requestID: String) -> String {
+        OrderedJSON.obj([
             "output": .obj(["sentence": sentence, "text": .string(text)]),
             "usage": usage.map { .obj(["duration": .int($0)]) },
             "request_id": .string(requestID),
@@ -57,7 +57,7 @@ enum RecognitionEvents {
 
     private static func sentenceJSON(
         _ sentence: SyntheticTranscript.Sentence, words: [SyntheticTranscript.Word], fixed: Bool, begin: Bool, end: Bool
-    ) -> SimJSON {
+    ) -> OrderedJSON {
         .obj([
             "begin_time": .int(begin ? sentence.beginTime : (words.first?.beginTime ?? sentence.beginTime)),
             "channel_id": .int(0),

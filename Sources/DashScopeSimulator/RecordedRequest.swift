@@ -36,7 +36,7 @@ public struct RecordedRequest: Sendable {
     public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }
 
     /// The record as JSON for `GET /simulator/requests` (body as text, headers as pairs).
-    var json: SimJSON {
+    var json: OrderedJSON {
         .obj([
             "method": .string(method),
             "path": .string(path),

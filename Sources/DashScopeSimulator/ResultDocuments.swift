@@ -17,7 +17,7 @@ enum ResultDocuments {
     }
 
     /// The compact §3.5 document for a file.
-    static func document(fileURL: String, options: TranscriptionOptions) -> SimJSON {
+    static func document(fileURL: String, options: TranscriptionOptions) -> OrderedJSON {
         let transcripts = options.channelIDs.map { (channel: $0, transcript: transcript(fileURL: fileURL, channel: $0, options: options)) }
         var random = SeededRandom(seed: fileURL)
         let tail = random.nextRaw() % 400 + 200
@@ -41,7 +41,7 @@ enum ResultDocuments {
         ])
     }
 
-    private static func sentenceJSON(_ sentence: SyntheticTranscript.Sentence) -> SimJSON {
+    private static func sentenceJSON(_ sentence: SyntheticTranscript.Sentence) -> OrderedJSON {
         .obj([
             "begin_time": .int(sentence.beginTime),
             "end_time": .int(sentence.endTime),

@@ -13,7 +13,7 @@ enum SSEFraming {
 
     /// An `error` frame with a DashScope error envelope.
     static func error(id: Int, status: Int, code: String, message: String, requestID: String, lineEnding: String = "\n") -> [UInt8] {
-        let body = SimJSON.obj(["code": .string(code), "message": .string(message), "request_id": .string(requestID)])
+        let body = OrderedJSON.obj(["code": .string(code), "message": .string(message), "request_id": .string(requestID)])
         return frame(id: id, event: "error", status: status, data: body.serialized(), lineEnding: lineEnding)
     }
 }

@@ -4,7 +4,7 @@ extension Simulator {
     /// `/simulator/faults` (POST queues, GET lists, DELETE clears) and `/simulator/requests` (GET, DELETE); no auth.
     func control(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = Self.newRequestID()
-        let ok = { (body: SimJSON) in HTTPResponse.dashScopeJSON(status: 200, body: body, requestID: requestID) }
+        let ok = { (body: OrderedJSON) in HTTPResponse.dashScopeJSON(status: 200, body: body, requestID: requestID) }
         switch (request.head.method, request.head.path) {
         case ("POST", "/simulator/faults"):
             switch ControlEndpoints.parseFault(request.body) {

@@ -9,7 +9,7 @@ struct DashScopeError: Error, Sendable, Equatable {
     var headers: [String: String] = [:]
 
     /// The envelope, key order as in DashScope's captures.
-    func body(requestID: String) -> SimJSON {
+    func body(requestID: String) -> OrderedJSON {
         .obj(["code": .string(code), "message": .string(message), "request_id": .string(requestID)])
     }
 
@@ -103,7 +103,7 @@ struct OSSError: Sendable, Equatable {
 extension HTTPResponse {
     /// A DashScope JSON answer with its `x-request-id` header.
     static func dashScopeJSON(
-        status: Int, body: SimJSON, requestID: String, headers: HTTPHeaders = [:]
+        status: Int, body: OrderedJSON, requestID: String, headers: HTTPHeaders = [:]
     ) -> HTTPResponse {
         var all = headers
         all.replace("Content-Type", "application/json")

@@ -6,7 +6,7 @@ enum TaskList {
     /// The flat list answer, or a 400 for malformed filters.
     static func body(
         query head: HTTPRequestHead, tasks: [TaskSnapshot], now: Date, requestID: String
-    ) -> Result<SimJSON, DashScopeError> {
+    ) -> Result<OrderedJSON, DashScopeError> {
         let day: TimeInterval = 24 * 3600
         var start: Date?
         var end: Date?
@@ -52,9 +52,9 @@ enum TaskList {
         ]))
     }
 
-    private static func item(_ snapshot: TaskSnapshot) -> SimJSON {
+    private static func item(_ snapshot: TaskSnapshot) -> OrderedJSON {
         let task = snapshot.task
-        let ms = { (date: Date) in SimJSON.int(Int(BeijingTime.epochMilliseconds(date))) }
+        let ms = { (date: Date) in OrderedJSON.int(Int(BeijingTime.epochMilliseconds(date))) }
         return .obj([
             "api_key_id": .string(task.apiKeyID),
             "caller_parent_id": .string("1000000000000000"),

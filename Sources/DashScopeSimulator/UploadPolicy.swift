@@ -7,9 +7,9 @@ enum UploadPolicy {
     static let uploadPath = "/oss-upload"
 
     /// `{"request_id","data":{…}}` for `GET /api/v1/uploads?action=getPolicy&model=…`.
-    static func policyBody(model: String, apiKey: String, baseURL: String, now: Date, requestID: String) -> SimJSON {
+    static func policyBody(model: String, apiKey: String, baseURL: String, now: Date, requestID: String) -> OrderedJSON {
         let expiration = Date(timeIntervalSince1970: now.timeIntervalSince1970 + 300)
-        let policyJSON = SimJSON.obj([
+        let policyJSON = OrderedJSON.obj([
             "expiration": .string(expiration.formatted(Date.ISO8601FormatStyle())),
             "conditions": .array([
                 .array([.string("content-length-range"), .int(0), .int(100 * 1024 * 1024)]),

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MicroHTTPServer
 import Testing
 @testable import DashScopeSimulator
@@ -78,11 +79,11 @@ import Testing
     }
 
     @Test func diarizationWithoutCountAlternates() {
-        let doc = ResultDocuments.document(
-            fileURL: "https://e.com/d.wav", options: TranscriptionOptions(diarization: true))
-        guard case .array(let transcripts)? = doc["transcripts"], case .array(let sentences)? = transcripts[0]["sentences"]
+        let doc = JSONValue.parse(ResultDocuments.document(
+            fileURL: "https://e.com/d.wav", options: TranscriptionOptions(diarization: true)).bytes())
+        guard let sentences = doc?["transcripts"]?.arrayValue?.first?["sentences"]?.arrayValue
         else { Issue.record("shape"); return }
-        #expect(sentences.enumerated().allSatisfy { $0.element["speaker_id"] == .int($0.offset % 2) })
+        #expect(sentences.enumerated().allSatisfy { $0.element["speaker_id"]?.intValue == $0.offset % 2 })
     }
 
     @Test func authorizationHeaderIsRejectedLikeOSS() async throws {

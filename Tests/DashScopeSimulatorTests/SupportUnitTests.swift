@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import DashScopeSimulator
 
@@ -20,24 +21,12 @@ import Testing
         #expect(BeijingTime.format(ManualSimulatorClock().now()) == "2025-09-25 01:37:36.000")
     }
 
-    @Test func jsonSerializationIsCompactAndOrdered() {
-        let value = SimJSON.obj([
-            "z": .string("a\"b\\c\n\u{1}/中文"), "a": .array([.int(1), .double(1.5), .double(2), .bool(false), .null]),
-            "skip": nil,
+    @Test func answersKeepMemberOrderAndUseTheSharedEscaper() {
+        let value = OrderedJSON.obj([
+            "z": .string("a\"b\\c\n\u{1}/中文"), "a": .array([.int(1), .value(.number(1.5)), .value(.number(2)), .bool(false), .value(.null)]),
+            "skip": nil, "sorted": .value(.object(["y": .number(1), "b": .string("x")])),
         ])
-        #expect(value.serialized() == #"{"z":"a\"b\\c\n\u0001/中文","a":[1,1.5,2,false,null]}"#)
-    }
-
-    @Test func jsonParsingKeepsTypesStrict() {
-        let parsed = SimJSON.parse(Array(#"{"b":true,"n":1,"d":1.5,"s":"x","a":[null]}"#.utf8))
-        #expect(parsed?["b"] == .bool(true))
-        #expect(parsed?["n"] == .int(1))
-        #expect(parsed?["d"] == .double(1.5))
-        #expect(parsed?["n"]?.bool == nil)
-        #expect(parsed?["b"]?.int == nil)
-        #expect(parsed?["a"] == .array([.null]))
-        #expect(SimJSON.parse(Array("{".utf8)) == nil)
-        #expect(SimJSON.parse([]) == nil)
+        #expect(value.serialized() == #"{"z":"a\"b\\c\n\u0001/中文","a":[1,1.5,2,false,null],"sorted":{"b":"x","y":1}}"#)
     }
 
     @Test func routing() throws {
