@@ -105,3 +105,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    /// A string literal as a JSON string.
+    public init(stringLiteral value: String) {
+        self = .string(value)
+    }
+}

@@ -80,11 +80,12 @@ public final class DashScopeClient: Sendable {
 
     // MARK: Synchronous recognition (Flash, Realtime)
 
-    /// Recognizes audio: DashScope's events one by one (`stream`), or its one JSON answer as a single event.
-    public func recognize(_ body: JSONValue, stream: Bool, _ call: CallContext) async throws(DashScopeError) -> RecognitionEvents {
+    /// Recognizes audio with Flash or Realtime: DashScope's events one by one (`request.stream`), or its one JSON
+    /// answer as a single event.
+    public func recognize(_ recognition: RecognitionRequest, _ call: CallContext) async throws(DashScopeError) -> RecognitionEvents {
         let request = UpstreamRequest.json(
-            DashScopePaths.generation, body: Self.withParameters(body),
-            headers: [("X-DashScope-SSE", stream ? "enable" : "disable")])
+            DashScopePaths.generation, body: Self.withParameters(recognition.upstreamBody),
+            headers: [("X-DashScope-SSE", recognition.stream ? "enable" : "disable")])
         switch try await openEvents(request, call) {
         case .events(_, _, let events):
             return events

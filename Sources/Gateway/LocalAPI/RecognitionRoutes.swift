@@ -21,7 +21,7 @@ struct RecognitionRoutes: Sendable {
             throw GatewayError.invalidRequest(
                 "Fun-ASR-Realtime over HTTP is served by DashScope in cn-beijing only; this gateway is configured for \(region.rawValue) — use /v1/flash, or run a gateway with DASHSCOPE_REGION=cn-beijing")
         }
-        let answer = try await client.recognize(request.upstreamBody, stream: request.stream, context.upstream)
+        let answer = try await client.recognize(request, context.upstream)
         guard request.stream else {
             var iterator = answer.makeAsyncIterator()
             guard let only = try await iterator.next(), let json = JSONValue.parse(Array(only.data.utf8)) else {

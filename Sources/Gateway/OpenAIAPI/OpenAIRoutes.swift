@@ -36,9 +36,12 @@ struct OpenAIRoutes: Sendable {
     /// Reads the form, calls Flash (always as an event stream, so every sentence arrives), answers in the asked shape.
     func transcribe(_ context: RouteContext) async throws -> HTTPResponse {
         let request = try OpenAITranscriptionRequest.parse(try Self.form(context.request), catalog: catalog)
+        // Always DashScope's event stream: only it carries every sentence (a JSON answer names the last one).
+        var recognition = request.recognition
+        recognition.stream = true
         let answer: RecognitionEvents
         do {
-            answer = try await client.recognize(request.recognition.upstreamBody, stream: true, context.upstream)
+            answer = try await client.recognize(recognition, context.upstream)
         } catch {
             throw Self.blameField(GatewayError.upstream(error))
         }

@@ -139,3 +139,5 @@ public final class GatewayMetrics: Sendable {
         registry.emitToBuffer()
     }
 }
+
+extension GatewayMetrics: ServerMetrics {}

@@ -30,7 +30,7 @@ struct EventStream: Sendable {
     /// Silence after which a keep-alive comment is written.
     var keepAliveInterval: Duration = .seconds(15)
     /// Counts open streams and relayed events (upstream failures are counted by the DashScope client's observer).
-    var metrics: GatewayMetrics?
+    var metrics: (any ServerMetrics)?
 
     /// The streamed response: `status` and `headers`, then every event in `framing`, then one terminal event.
     func response<Framing: EventFraming>(
@@ -59,7 +59,7 @@ struct EventStream: Sendable {
     }
 
     private static func pump<Framing: EventFraming>(
-        _ events: RecognitionEvents, framing: Framing, output: KeepAliveWriter, metrics: GatewayMetrics?
+        _ events: RecognitionEvents, framing: Framing, output: KeepAliveWriter, metrics: (any ServerMetrics)?
     ) async {
         var framing = framing
         var iterator = events.makeAsyncIterator()
@@ -75,7 +75,7 @@ struct EventStream: Sendable {
                 }
                 if !bytes.isEmpty { try await output.write(bytes) }
                 count += 1
-                metrics?.eventRelayed()
+                metrics?.eventRelayed(count: 1)
             }
             let end = framing.completed(events: count)
             if !end.isEmpty { try await output.write(end) }

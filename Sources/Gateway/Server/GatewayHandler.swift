@@ -9,9 +9,9 @@ final class GatewayHandler: HTTPHandler {
     let configuration: GatewayConfiguration
     let tokens: TokenVerifier
     let logger: Logger
-    let metrics: GatewayMetrics
+    let metrics: any ServerMetrics
 
-    init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics) {
+    init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics) {
         self.router = router
         self.configuration = configuration
         self.tokens = TokenVerifier(tokens: configuration.tokens)

@@ -10,10 +10,10 @@ public final class RequestTrace: UpstreamObserver {
     }
 
     private let state = Mutex(State())
-    private let metrics: GatewayMetrics?
+    private let metrics: (any ServerMetrics)?
 
     /// Creates an empty trace; failures are counted in `metrics` when given.
-    public init(metrics: GatewayMetrics? = nil) {
+    init(metrics: (any ServerMetrics)? = nil) {
         self.metrics = metrics
     }
 

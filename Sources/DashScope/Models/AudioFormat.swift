@@ -9,7 +9,7 @@ public enum AudioFormat {
     /// The format named by a content type such as `audio/x-wav`, or nil.
     public static func fromContentType(_ contentType: String?) -> String? {
         guard let contentType else { return nil }
-        let mime = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        let mime = contentType.split(separator: ";").first.map { trimmed($0).lowercased() } ?? ""
         let aliases: [String: String] = [
             "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/vnd.wave": "wav",
             "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/ogg": "ogg", "audio/opus": "opus", "audio/flac": "flac",
@@ -42,5 +42,14 @@ public enum AudioFormat {
         case "mp4", "mov", "avi", "mkv", "flv", "wmv", "mpeg": "video/\(format)"
         default: "audio/\(format)"
         }
+    }
+
+    /// The text without leading and trailing spaces or tabs.
+    private static func trimmed(_ text: Substring) -> Substring {
+        let isBlank = { (character: Character) in character == " " || character == "\t" }
+        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
+        return text[first...last]
     }
 }

@@ -1,5 +1,4 @@
 import JSON
-import DashScope
 import FoundationEssentials
 
 /// Which synchronous DashScope model family a request goes to.
@@ -71,7 +70,7 @@ public struct RecognitionRequest: Sendable, Equatable {
     }
 
     /// The data URI or URL DashScope receives.
-    var audioReference: String {
+    public var audioReference: String {
         switch audio {
         case .url(let url): url
         case .inline(let base64, _): "data:\(AudioFormat.mimeType(for: format));base64,\(base64)"
@@ -111,12 +110,5 @@ public struct RecognitionRequest: Sendable, Equatable {
             return .object(["model": .string(model), "input": .object(["messages": .array(messages)]),
                             "parameters": .object(parameters), "resources": .array([])])
         }
-    }
-}
-
-extension JSONValue: ExpressibleByStringLiteral {
-    /// A string literal as a JSON string.
-    public init(stringLiteral value: String) {
-        self = .string(value)
     }
 }
