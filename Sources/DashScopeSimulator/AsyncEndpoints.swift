@@ -15,7 +15,7 @@ enum AsyncEndpoints {
     /// "one URL per request" (§13.1) is unverified, and a tighter double would hide gateway bugs with batches.
     static func submit(
         _ request: HTTPRequest, apiKey: String, requestID: String, now: Date, configuration: SimulatorConfiguration
-    ) -> Result<SimulatedTask, DashScopeError> {
+    ) -> Result<SimulatedTask, SimulatedError> {
         let head = request.head
         guard head.headers["X-DashScope-Async"]?.lowercased() == "enable" else { return .failure(.syncNotSupported) }
         guard let json = JSONValue.parse(request.body), json.objectValue != nil else { return .failure(.malformedJSON) }
@@ -56,7 +56,7 @@ enum AsyncEndpoints {
             options: options, submittedAt: now))
     }
 
-    private static func transcriptionOptions(_ parameters: JSONValue?) -> Result<TranscriptionOptions, DashScopeError> {
+    private static func transcriptionOptions(_ parameters: JSONValue?) -> Result<TranscriptionOptions, SimulatedError> {
         var options = TranscriptionOptions()
         guard let parameters else { return .success(options) }
         if let channels = parameters["channel_id"] {
@@ -89,7 +89,7 @@ enum AsyncEndpoints {
     static func submitBody(_ task: SimulatedTask) -> OrderedJSON {
         .obj([
             "request_id": .string(task.requestID),
-            "output": .obj(["task_id": .string(task.id), "task_status": .string(TaskStatus.pending.rawValue)]),
+            "output": .obj(["task_id": .string(task.id), "task_status": .string(SimulatedTaskStatus.pending.rawValue)]),
         ])
     }
 
@@ -100,7 +100,7 @@ enum AsyncEndpoints {
         guard let snapshot else {
             return .obj([
                 "request_id": .string(requestID),
-                "output": .obj(["task_id": .string(taskID), "task_status": .string(TaskStatus.unknown.rawValue)]),
+                "output": .obj(["task_id": .string(taskID), "task_status": .string(SimulatedTaskStatus.unknown.rawValue)]),
             ])
         }
         let task = snapshot.task

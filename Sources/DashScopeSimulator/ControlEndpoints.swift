@@ -7,7 +7,7 @@ enum ControlEndpoints {
     ///
     /// Fault names are matched ignoring case and underscores, so `dropAfter` and `drop_after` are the same.
     /// Extra fields: `events`, `seconds`, `retry_after`, `status`/`code`/`message` (for `http_error`), `count`.
-    static func parseFault(_ body: [UInt8]) -> Result<(SimulatorFault, SimulatorEndpoint, Int), DashScopeError> {
+    static func parseFault(_ body: [UInt8]) -> Result<(SimulatorFault, SimulatorEndpoint, Int), SimulatedError> {
         guard let json = JSONValue.parse(body), json.objectValue != nil else { return .failure(.malformedJSON) }
         let endpointName = json["endpoint"]?.stringValue ?? "any"
         guard let endpoint = SimulatorEndpoint.allCases.first(where: { normalized($0.rawValue) == normalized(endpointName) })

@@ -37,7 +37,7 @@ struct FaultQueue: Sendable {
 /// The faults one request got, sorted into what happens before the head and what happens in a stream.
 struct AppliedFaults: Sendable, Equatable {
     var firstByteDelay: Double = 0
-    var statusError: DashScopeError?
+    var statusError: SimulatedError?
     var garbage = false
     var dropAfter: Int?
     var errorFrameAfter: Int?

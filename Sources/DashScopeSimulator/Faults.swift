@@ -42,9 +42,9 @@ public enum SimulatorFault: Sendable, Equatable {
     }
 
     /// The DashScope error this fault answers with, if it is an error-status fault.
-    var statusError: DashScopeError? {
+    var statusError: SimulatedError? {
         switch self {
-        case .httpError(let status, let code, let message): DashScopeError(status: status, code: code, message: message)
+        case .httpError(let status, let code, let message): SimulatedError(status: status, code: code, message: message)
         case .throttled(let seconds): .throttled(retryAfterSeconds: seconds)
         case .internalError: .internalError
         default: nil

@@ -11,22 +11,22 @@ enum GenerationEndpoint {
         configuration: SimulatorConfiguration, sleep: @escaping SimulatorSleep
     ) -> HTTPResponse {
         if request.head.headers["X-DashScope-Async"]?.lowercased() == "enable" {
-            return DashScopeError.asyncNotSupported.response(requestID: requestID)
+            return SimulatedError.asyncNotSupported.response(requestID: requestID)
         }
         let parsed: GenerationRequest
         switch GenerationRequest.parse(request.body, maxInlineAudioBytes: configuration.maxInlineAudioBytes) {
         case .failure(let error): return error.response(requestID: requestID)
         case .success(let value): parsed = value
         }
-        let transcript = RecognitionEvents.transcript(for: parsed)
+        let transcript = RecognitionPayloads.transcript(for: parsed)
         guard streaming, !faults.plainJSON else {
-            let body = RecognitionEvents.singleResponse(transcript, requestID: requestID)
+            let body = RecognitionPayloads.singleResponse(transcript, requestID: requestID)
             return HTTPResponse(
                 status: 200, headers: ["Content-Type": "application/json", "x-request-id": requestID],
                 body: .bytes(Array(body.utf8)))
         }
         let stream = SSEStream(
-            payloads: RecognitionEvents.streamPayloads(transcript, requestID: requestID),
+            payloads: RecognitionPayloads.streamPayloads(transcript, requestID: requestID),
             requestID: requestID, interval: configuration.eventInterval, faults: faults)
         return HTTPResponse(
             status: 200,

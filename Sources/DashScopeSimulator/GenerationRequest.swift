@@ -15,7 +15,7 @@ struct GenerationRequest: Sendable, Equatable {
     static let realtimeModels: Set<String> = ["fun-asr-realtime", "fun-asr-realtime-2026-02-28"]
 
     /// Validates the body exactly as documented; the error names the offending field.
-    static func parse(_ body: [UInt8], maxInlineAudioBytes: Int) -> Result<GenerationRequest, DashScopeError> {
+    static func parse(_ body: [UInt8], maxInlineAudioBytes: Int) -> Result<GenerationRequest, SimulatedError> {
         guard let json = JSONValue.parse(body), json.objectValue != nil else { return .failure(.malformedJSON) }
         guard let modelValue = json["model"], modelValue != .null else { return .failure(.emptyModel) }
         guard let model = modelValue.stringValue else { return .failure(.invalidParameter("Parameter \"model\" must be a string.")) }
@@ -35,7 +35,7 @@ struct GenerationRequest: Sendable, Equatable {
         if let hints = parameters["language_hints"], !(hints.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false) {
             return .failure(.invalidParameter("Parameter \"parameters.language_hints\" must be an array of strings."))
         }
-        let source: Result<String, DashScopeError> = family == .flash
+        let source: Result<String, SimulatedError> = family == .flash
             ? flashAudio(messages: messages, parameters: parameters)
             : realtimeAudio(json: json, messages: messages, parameters: parameters)
         switch source {
@@ -54,7 +54,7 @@ struct GenerationRequest: Sendable, Equatable {
         }
     }
 
-    private static func flashAudio(messages: [JSONValue], parameters: JSONValue) -> Result<String, DashScopeError> {
+    private static func flashAudio(messages: [JSONValue], parameters: JSONValue) -> Result<String, SimulatedError> {
         if let rate = parameters["sample_rate"], rate.stringValue == nil {
             return .failure(.invalidParameter("Parameter \"parameters.sample_rate\" must be a string, e.g. \"16000\"."))
         }
@@ -89,7 +89,7 @@ struct GenerationRequest: Sendable, Equatable {
         return .success(audio[0])
     }
 
-    private static func realtimeAudio(json: JSONValue, messages: [JSONValue], parameters: JSONValue) -> Result<String, DashScopeError> {
+    private static func realtimeAudio(json: JSONValue, messages: [JSONValue], parameters: JSONValue) -> Result<String, SimulatedError> {
         guard json["resources"]?.arrayValue != nil else {
             return .failure(.invalidParameter("Parameter \"resources\" must be an array (pass [])."))
         }
@@ -119,7 +119,7 @@ struct GenerationRequest: Sendable, Equatable {
     }
 
     /// Checks `data:<mime>;base64,<payload>` and the decoded size; returns a cheap seed of the payload.
-    private static func inlineAudio(_ uri: String, limit: Int) -> Result<String, DashScopeError> {
+    private static func inlineAudio(_ uri: String, limit: Int) -> Result<String, SimulatedError> {
         guard let comma = uri.firstIndex(of: ","), uri[..<comma].hasSuffix(";base64") else {
             return .failure(.invalidParameter("Inline audio must be a data URI of the form data:<mime>;base64,<data>."))
         }

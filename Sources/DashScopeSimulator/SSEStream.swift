@@ -51,7 +51,7 @@ struct SSEStream: Sendable {
             return true
         }
         if let errorAt = faults.errorFrameAfter, errorAt <= sent || isEnd {
-            let error = DashScopeError.internalError
+            let error = SimulatedError.internalError
             let frame = SSEFraming.error(
                 id: sent + 1, status: error.status, code: error.code, message: error.message,
                 requestID: requestID, lineEnding: lineEnding)

@@ -25,9 +25,9 @@ extension Simulator {
             clearRecordedRequests()
             return ok(.obj(["cleared": .bool(true)]))
         case (_, "/simulator/faults"), (_, "/simulator/requests"):
-            return DashScopeError.methodNotAllowed.response(requestID: requestID)
+            return SimulatedError.methodNotAllowed.response(requestID: requestID)
         default:
-            return DashScopeError.notFound.response(requestID: requestID)
+            return SimulatedError.notFound.response(requestID: requestID)
         }
     }
 }

@@ -64,7 +64,7 @@ public final class Simulator: HTTPHandler {
 
     /// 20 MiB-ish for Flash/Realtime (inline audio), 110 MiB for uploads, 1 MiB elsewhere.
     public func bodyLimit(for head: HTTPRequestHead) -> Int {
-        switch try? Route.resolve(method: head.method, path: head.path).get() {
+        switch try? SimulatorRoute.resolve(method: head.method, path: head.path).get() {
         case .generation: configuration.maxInlineAudioBytes / 3 * 4 + 1024 * 1024
         case .ossUpload: 110 * 1024 * 1024
         default: 1024 * 1024
@@ -73,7 +73,7 @@ public final class Simulator: HTTPHandler {
 
     /// 413 `BadRequest.TooLarge`.
     public func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
-        DashScopeError.tooLarge.response(requestID: Self.newRequestID())
+        SimulatedError.tooLarge.response(requestID: Self.newRequestID())
     }
 
     /// Records the request, applies queued faults, then answers as DashScope would.
@@ -93,8 +93,8 @@ public final class Simulator: HTTPHandler {
             $0.store.purge(at: now)
         }
         let requestID = Self.newRequestID()
-        let route: Route
-        switch Route.resolve(method: head.method, path: head.path) {
+        let route: SimulatorRoute
+        switch SimulatorRoute.resolve(method: head.method, path: head.path) {
         case .success(let resolved): route = resolved
         case .failure(let error): return error.response(requestID: requestID)
         }
@@ -120,7 +120,7 @@ public final class Simulator: HTTPHandler {
         var apiKey = ""
         if route.needsAPIKey {
             guard let key = authorizedKey(head.headers["Authorization"]) else {
-                return DashScopeError.invalidAPIKey.response(requestID: requestID)
+                return SimulatedError.invalidAPIKey.response(requestID: requestID)
             }
             apiKey = key
         }
@@ -147,20 +147,20 @@ public final class Simulator: HTTPHandler {
             }
         case .cancel(let taskID):
             guard state.withLock({ $0.store.cancel(taskID, at: now) }) else {
-                return DashScopeError.cannotCancel.response(requestID: requestID)
+                return SimulatedError.cannotCancel.response(requestID: requestID)
             }
             return .dashScopeJSON(status: 200, body: AsyncEndpoints.cancelBody(requestID: requestID), requestID: requestID)
         case .uploadPolicy:
             guard head.queryValue("action") == "getPolicy" else {
-                return DashScopeError.invalidParameter("Parameter \"action\" must be getPolicy.").response(requestID: requestID)
+                return SimulatedError.invalidParameter("Parameter \"action\" must be getPolicy.").response(requestID: requestID)
             }
             guard let model = head.queryValue("model"), !model.isEmpty else {
-                return DashScopeError.emptyModel.response(requestID: requestID)
+                return SimulatedError.emptyModel.response(requestID: requestID)
             }
-            let body = UploadPolicy.policyBody(model: model, apiKey: apiKey, baseURL: base, now: now, requestID: requestID)
+            let body = UploadEndpoints.policyBody(model: model, apiKey: apiKey, baseURL: base, now: now, requestID: requestID)
             return .dashScopeJSON(status: 200, body: body, requestID: requestID)
         case .ossUpload:
-            return UploadPolicy.upload(request, requestID: requestID)
+            return UploadEndpoints.upload(request, requestID: requestID)
         case .result(let taskID, let index):
             let store = state.withLock { $0.store }
             return ResultDocuments.fetch(head, taskID: taskID, index: index, store: store, now: now, requestID: requestID)

@@ -1,7 +1,7 @@
 import MicroHTTPServer
 
 /// A DashScope error answer: status plus the `{"code","message","request_id"}` envelope (§8).
-struct DashScopeError: Error, Sendable, Equatable {
+struct SimulatedError: Error, Sendable, Equatable {
     var status: Int
     var code: String
     var message: String
@@ -20,47 +20,47 @@ struct DashScopeError: Error, Sendable, Equatable {
         return .dashScopeJSON(status: status, body: body(requestID: requestID), requestID: requestID, headers: extra)
     }
 
-    static let invalidAPIKey = DashScopeError(status: 401, code: "InvalidApiKey", message: "Invalid API-key provided.")
-    static let syncNotSupported = DashScopeError(
+    static let invalidAPIKey = SimulatedError(status: 401, code: "InvalidApiKey", message: "Invalid API-key provided.")
+    static let syncNotSupported = SimulatedError(
         status: 403, code: "AccessDenied", message: "current user api does not support synchronous calls")
-    static let asyncNotSupported = DashScopeError(
+    static let asyncNotSupported = SimulatedError(
         status: 403, code: "AccessDenied", message: "current user api does not support asynchronous calls")
-    static let modelNotExist = DashScopeError(status: 400, code: "InvalidParameter", message: "Model not exist.")
-    static let emptyInput = DashScopeError(
+    static let modelNotExist = SimulatedError(status: 400, code: "InvalidParameter", message: "Model not exist.")
+    static let emptyInput = SimulatedError(
         status: 400, code: "BadRequest.EmptyInput", message: "Required input parameter missing from request.")
-    static let emptyModel = DashScopeError(
+    static let emptyModel = SimulatedError(
         status: 400, code: "BadRequest.EmptyModel", message: "Required parameter \"model\" missing from request.")
-    static let emptyParameters = DashScopeError(
+    static let emptyParameters = SimulatedError(
         status: 400, code: "BadRequest.EmptyParameters",
         message: "Required parameter \"parameters\" missing from request.")
-    static let malformedJSON = DashScopeError(
+    static let malformedJSON = SimulatedError(
         status: 400, code: "InvalidParameter", message: "The request body is not valid JSON.")
-    static let invalidURL = DashScopeError(status: 400, code: "InvalidURL", message: "Invalid URL provided in your request.")
-    static let cannotCancel = DashScopeError(
+    static let invalidURL = SimulatedError(status: 400, code: "InvalidURL", message: "Invalid URL provided in your request.")
+    static let cannotCancel = SimulatedError(
         status: 400, code: "UnsupportedOperation",
         message: "Failed to cancel the task, please confirm if the task is in PENDING status.")
-    static let tooLarge = DashScopeError(status: 413, code: "BadRequest.TooLarge", message: "Payload Too Large")
-    static let notFound = DashScopeError(status: 404, code: "NotFound", message: "The requested resource does not exist.")
-    static let methodNotAllowed = DashScopeError(
+    static let tooLarge = SimulatedError(status: 413, code: "BadRequest.TooLarge", message: "Payload Too Large")
+    static let notFound = SimulatedError(status: 404, code: "NotFound", message: "The requested resource does not exist.")
+    static let methodNotAllowed = SimulatedError(
         status: 405, code: "MethodNotAllowed", message: "The HTTP method is not allowed on this resource.")
-    static let internalError = DashScopeError(
+    static let internalError = SimulatedError(
         status: 500, code: "InternalError", message: "An internal error has occured, please try again later.")
 
     /// 400 InvalidParameter with a precise message.
-    static func invalidParameter(_ message: String) -> DashScopeError {
-        DashScopeError(status: 400, code: "InvalidParameter", message: message)
+    static func invalidParameter(_ message: String) -> SimulatedError {
+        SimulatedError(status: 400, code: "InvalidParameter", message: message)
     }
 
     /// 429 Throttling.RateQuota with a `Retry-After` header.
-    static func throttled(retryAfterSeconds: Int) -> DashScopeError {
-        DashScopeError(
+    static func throttled(retryAfterSeconds: Int) -> SimulatedError {
+        SimulatedError(
             status: 429, code: "Throttling.RateQuota", message: "Requests rate limit exceeded, please try again later.",
             headers: ["Retry-After": String(retryAfterSeconds)])
     }
 
     /// 415 for a Flash/Realtime audio URL the double pretends it cannot fetch.
-    static func downloadFailed(_ url: String) -> DashScopeError {
-        DashScopeError(
+    static func downloadFailed(_ url: String) -> SimulatedError {
+        SimulatedError(
             status: 415, code: "BadRequest.InputDownloadFailed", message: "Failed to download the input file: \(url)")
     }
 }

@@ -6,7 +6,7 @@ enum TaskList {
     /// The flat list answer, or a 400 for malformed filters.
     static func body(
         query head: HTTPRequestHead, tasks: [TaskSnapshot], now: Date, requestID: String
-    ) -> Result<OrderedJSON, DashScopeError> {
+    ) -> Result<OrderedJSON, SimulatedError> {
         let day: TimeInterval = 24 * 3600
         var start: Date?
         var end: Date?
@@ -29,7 +29,7 @@ enum TaskList {
         guard let pageNo = positiveInt(head.queryValue("page_no"), default: 1),
             let pageSize = positiveInt(head.queryValue("page_size"), default: 10)
         else { return .failure(.invalidParameter("Parameters \"page_no\" and \"page_size\" must be positive integers.")) }
-        if let status = head.queryValue("status"), !status.isEmpty, TaskStatus(rawValue: status) == nil {
+        if let status = head.queryValue("status"), !status.isEmpty, SimulatedTaskStatus(rawValue: status) == nil {
             return .failure(.invalidParameter("Parameter \"status\" must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN."))
         }
         guard let from = start, let to = end else { return .failure(.invalidParameter("Invalid time window.")) }

@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// DashScope async task states (§3.3).
-enum TaskStatus: String, Sendable, CaseIterable {
+enum SimulatedTaskStatus: String, Sendable, CaseIterable {
     case pending = "PENDING", running = "RUNNING", succeeded = "SUCCEEDED"
     case failed = "FAILED", canceled = "CANCELED", unknown = "UNKNOWN"
 }
@@ -49,7 +49,7 @@ struct SimulatedTask: Sendable, Equatable {
 /// A task as seen at one instant.
 struct TaskSnapshot: Sendable, Equatable {
     var task: SimulatedTask
-    var status: TaskStatus
+    var status: SimulatedTaskStatus
     var scheduledAt: Date?
     var endedAt: Date?
 

@@ -17,7 +17,7 @@ import Testing
         async -> (CollectingSink, SleepLog)
     {
         let stream = SSEStream(
-            payloads: RecognitionEvents.streamPayloads(transcript, requestID: "rid"), requestID: "rid",
+            payloads: RecognitionPayloads.streamPayloads(transcript, requestID: "rid"), requestID: "rid",
             interval: interval, faults: AppliedFaults(faults))
         let sink = CollectingSink()
         let log = SleepLog()
@@ -65,7 +65,7 @@ import Testing
 
     @Test func multiSentenceTextIsCumulativeAndIDsCount() async throws {
         let transcript = SyntheticTranscript(seed: "https://e.com/multi.wav", sentenceCount: 3...3)
-        let payloads = RecognitionEvents.streamPayloads(transcript, requestID: "rid")
+        let payloads = RecognitionPayloads.streamPayloads(transcript, requestID: "rid")
         let expectedCount = transcript.sentences.reduce(0) { $0 + $1.words.count + 1 }
         #expect(payloads.count == expectedCount)
         let (sink, _) = await play(transcript: transcript)
@@ -137,8 +137,8 @@ import Testing
     }
 
     @Test func nonStreamingBodyMatchesTheLastEvent() {
-        let single = jsonObject(RecognitionEvents.singleResponse(Self.welcome, requestID: "rid"))
-        let last = jsonObject(RecognitionEvents.streamPayloads(Self.welcome, requestID: "rid").last ?? "")
+        let single = jsonObject(RecognitionPayloads.singleResponse(Self.welcome, requestID: "rid"))
+        let last = jsonObject(RecognitionPayloads.streamPayloads(Self.welcome, requestID: "rid").last ?? "")
         #expect(NSDictionary(dictionary: single).isEqual(to: last))
     }
 }

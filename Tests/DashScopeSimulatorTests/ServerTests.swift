@@ -59,7 +59,7 @@ import Testing
 
     func expectedFrames(requestID: String) -> [UInt8] {
         let transcript = SyntheticTranscript(seed: "https://e.com/hello.wav", sentenceCount: 2...3)
-        return RecognitionEvents.streamPayloads(transcript, requestID: requestID).enumerated()
+        return RecognitionPayloads.streamPayloads(transcript, requestID: requestID).enumerated()
             .flatMap { SSEFraming.result(id: $0.offset + 1, data: $0.element) }
     }
 

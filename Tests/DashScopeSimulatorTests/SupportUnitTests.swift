@@ -30,12 +30,12 @@ import Testing
     }
 
     @Test func routing() throws {
-        #expect(try Route.resolve(method: "GET", path: "/api/v1/tasks/").get() == .list)
-        #expect(try Route.resolve(method: "POST", path: "/api/v1/tasks/abc").get() == .query(taskID: "abc"))
-        #expect(try Route.resolve(method: "POST", path: "/api/v1/tasks/abc/cancel").get() == .cancel(taskID: "abc"))
-        #expect(try Route.resolve(method: "GET", path: "/results/t/3.json").get() == .result(taskID: "t", index: 3))
-        #expect((try? Route.resolve(method: "GET", path: "/api/v1/uploads/").get()) == nil)
-        #expect((try? Route.resolve(method: "POST", path: "/api/v1/services/audio/asr/transcription/").get()) == nil)
+        #expect(try SimulatorRoute.resolve(method: "GET", path: "/api/v1/tasks/").get() == .list)
+        #expect(try SimulatorRoute.resolve(method: "POST", path: "/api/v1/tasks/abc").get() == .query(taskID: "abc"))
+        #expect(try SimulatorRoute.resolve(method: "POST", path: "/api/v1/tasks/abc/cancel").get() == .cancel(taskID: "abc"))
+        #expect(try SimulatorRoute.resolve(method: "GET", path: "/results/t/3.json").get() == .result(taskID: "t", index: 3))
+        #expect((try? SimulatorRoute.resolve(method: "GET", path: "/api/v1/uploads/").get()) == nil)
+        #expect((try? SimulatorRoute.resolve(method: "POST", path: "/api/v1/services/audio/asr/transcription/").get()) == nil)
     }
 
     @Test func corpusWords() {

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func quotedBoundary() {
-        let names = UploadPolicy.formFieldNames(
+        let names = UploadEndpoints.formFieldNames(
             contentType: "multipart/form-data; boundary=\"b1\"; charset=utf-8",
             body: Array("--b1\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--b1--\r\n".utf8))
         #expect(names == ["key"])

@@ -2,7 +2,7 @@ import FoundationEssentials
 import MicroHTTPServer
 
 /// The temporary-upload pair (§5): the getPolicy answer and the OSS form POST it points at.
-enum UploadPolicy {
+enum UploadEndpoints {
     /// The path of the simulated OSS upload host.
     static let uploadPath = "/oss-upload"
 

@@ -1,5 +1,5 @@
 /// The JSON payloads of Flash/Realtime answers (§6, §7, §11): pure, from a synthetic transcript.
-enum RecognitionEvents {
+enum RecognitionPayloads {
     /// The synthetic transcript of a generation request: two or three sentences.
     static func transcript(for request: GenerationRequest) -> SyntheticTranscript {
         SyntheticTranscript(seed: request.audioSeed, sentenceCount: 2...3)

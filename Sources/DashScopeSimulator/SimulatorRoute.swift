@@ -1,5 +1,5 @@
 /// Which simulated endpoint a method and path name.
-enum Route: Sendable, Equatable {
+enum SimulatorRoute: Sendable, Equatable {
     case submit
     case query(taskID: String)
     case list
@@ -34,10 +34,10 @@ enum Route: Sendable, Equatable {
     /// Resolves a request; 404 for unknown paths, 405 for a known path with the wrong method.
     ///
     /// Only the list accepts a trailing slash (`/api/v1/tasks/`, as §4 documents it); the query accepts GET and POST.
-    static func resolve(method: String, path: String) -> Result<Route, DashScopeError> {
+    static func resolve(method: String, path: String) -> Result<SimulatorRoute, SimulatedError> {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let segments = Array(parts.dropFirst())
-        func allow(_ route: Route, _ methods: Set<String>) -> Result<Route, DashScopeError> {
+        func allow(_ route: SimulatorRoute, _ methods: Set<String>) -> Result<SimulatorRoute, SimulatedError> {
             methods.contains(method) ? .success(route) : .failure(.methodNotAllowed)
         }
         switch segments {
