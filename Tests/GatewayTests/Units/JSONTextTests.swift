@@ -66,6 +66,13 @@ import Testing
         #expect(String(decoding: value.serialized(), as: UTF8.self) == #"{"k":"a\u0001b\u001fc/é\"\\\n"}"#)
     }
 
+    @Test func escapesDeleteAndTheUnicodeLineSeparatorsThatBreakLogLinesAndScripts() {
+        let text = "a\u{7F}b\u{2028}c\u{2029}d\u{2027}e\u{2030}"
+        #expect(JSONWriter.quoted(text) == #""a\u007fb\u2028c\u2029d"# + "\u{2027}e\u{2030}\"")
+        let parsed = JSONValue.parse(Array(JSONWriter.quoted(text).utf8))
+        #expect(parsed == .string(text), "the escapes read back as the same text")
+    }
+
     @Test func writesWholeNumbersWithoutAFraction() {
         let value = JSONValue.array([.number(3), .number(-0.5), .number(1e16), .number(.infinity)])
         #expect(String(decoding: value.serialized(), as: UTF8.self) == "[3,-0.5,1e+16,null]")
