@@ -70,6 +70,8 @@ public enum SimulatorEndpoint: String, Sendable, CaseIterable {
     case result
     /// `POST /api/v1/services/aigc/multimodal-generation/generation` (Flash and Realtime).
     case generation
+    /// `POST /api/v1/services/audio/asr/customization` (hot-word lists).
+    case customization
     /// Every endpoint above.
     case any
 }

@@ -13,6 +13,7 @@ public final class Simulator: HTTPHandler {
 
     struct State: Sendable {
         var store: TaskStore
+        var vocabularies = VocabularyStore()
         var faults = FaultQueue()
         var requests: [RecordedRequest] = []
         var boundBaseURL: String?
@@ -164,6 +165,8 @@ public final class Simulator: HTTPHandler {
         case .result(let taskID, let index):
             let store = state.withLock { $0.store }
             return ResultDocuments.fetch(head, taskID: taskID, index: index, store: store, now: now, requestID: requestID)
+        case .customization:
+            return state.withLock { VocabularyEndpoint.respond(to: request, store: &$0.vocabularies, now: now, requestID: requestID) }
         case .generation:
             return GenerationEndpoint.respond(
                 to: request, requestID: requestID, streaming: streaming, faults: faults,

@@ -8,6 +8,7 @@ enum SimulatorRoute: Sendable, Equatable {
     case ossUpload
     case result(taskID: String, index: Int)
     case generation
+    case customization
 
     /// The fault target of the route.
     var endpoint: SimulatorEndpoint {
@@ -20,6 +21,7 @@ enum SimulatorRoute: Sendable, Equatable {
         case .ossUpload: .ossUpload
         case .result: .result
         case .generation: .generation
+        case .customization: .customization
         }
     }
 
@@ -43,6 +45,7 @@ enum SimulatorRoute: Sendable, Equatable {
         switch segments {
         case ["api", "v1", "services", "audio", "asr", "transcription"]: return allow(.submit, ["POST"])
         case ["api", "v1", "services", "aigc", "multimodal-generation", "generation"]: return allow(.generation, ["POST"])
+        case ["api", "v1", "services", "audio", "asr", "customization"]: return allow(.customization, ["POST"])
         case ["api", "v1", "tasks"], ["api", "v1", "tasks", ""]: return allow(.list, ["GET"])
         case ["api", "v1", "uploads"]: return allow(.uploadPolicy, ["GET"])
         case ["oss-upload"]: return allow(.ossUpload, ["POST"])
