@@ -6,7 +6,7 @@ import dashscope
 import pytest
 import requests
 from dashscope import MultiModalConversation
-from dashscope.audio.asr import Transcription
+from dashscope.audio.asr import Transcription, VocabularyService, VocabularyServiceException
 from dashscope.utils.oss_utils import OssUtils
 
 from sdk_support import API_KEY, FLASH_MODEL, GATEWAY, LOCAL_TOKEN, assert_no_local_token, header
@@ -152,3 +152,43 @@ def test_a_dashscope_error_frame_is_relayed(simulator):
     events = list(MultiModalConversation.call(model=FLASH_MODEL, messages=flash_messages(AUDIO_URL), stream=True, format="wav"))
     assert events[0].status_code == 200
     assert events[-1].code == "InternalError"
+
+
+HOT_WORDS = [{"text": "赛德克巴莱", "weight": 4, "lang": "zh"}, {"text": "Seediq Bale", "weight": 4, "lang": "en"}]
+
+
+def test_vocabulary_service_create_list_query_update_delete(simulator):
+    service = VocabularyService()
+    vocabulary_id = service.create_vocabulary(target_model="fun-asr", prefix="sdktest", vocabulary=HOT_WORDS)
+    assert vocabulary_id.startswith("vocab-sdktest-")
+    assert vocabulary_id in [item["vocabulary_id"] for item in service.list_vocabularies(prefix="sdktest", page_size=100)]
+
+    detail = service.query_vocabulary(vocabulary_id)
+    assert (detail["target_model"], detail["status"], detail["vocabulary"]) == ("fun-asr", "OK", HOT_WORDS)
+    assert detail["gmt_create"] and detail["gmt_modified"]
+
+    service.update_vocabulary(vocabulary_id, [{"text": "阙里人家", "weight": 5}])
+    assert service.query_vocabulary(vocabulary_id)["vocabulary"] == [{"text": "阙里人家", "weight": 5}]
+    service.delete_vocabulary(vocabulary_id)
+    with pytest.raises(VocabularyServiceException, match="InvalidParameter"):
+        service.query_vocabulary(vocabulary_id)
+
+    recorded = upstream(simulator, "/api/v1/services/audio/asr/customization")
+    sent = [json.loads(r["body"]) for r in recorded]
+    assert [body["input"]["action"] for body in sent] == [
+        "create_vocabulary", "list_vocabulary", "query_vocabulary", "update_vocabulary", "query_vocabulary",
+        "delete_vocabulary", "query_vocabulary"]
+    assert all(body["model"] == "speech-biasing" for body in sent)
+    assert sent[0]["input"] == {"action": "create_vocabulary", "target_model": "fun-asr", "prefix": "sdktest", "vocabulary": HOT_WORDS}
+    assert sent[1]["input"] == {"action": "list_vocabulary", "prefix": "sdktest", "page_index": 0, "page_size": 100}
+    for r in recorded:
+        assert r["method"] == "POST"
+        assert header(r, "Authorization") == f"Bearer {API_KEY}"
+        assert_no_local_token(r)
+
+
+def test_vocabulary_errors_reach_the_sdk_unchanged(simulator):
+    with pytest.raises(VocabularyServiceException) as refused:
+        VocabularyService().create_vocabulary(target_model="fun-asr", prefix="Not-Valid", vocabulary=HOT_WORDS)
+    assert "Status Code: 400" in str(refused.value) and "InvalidParameter" in str(refused.value)
+    assert len(upstream(simulator, "/api/v1/services/audio/asr/customization")) == 1
