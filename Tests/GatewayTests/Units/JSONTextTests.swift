@@ -1,4 +1,4 @@
-import JSON
+@testable import JSON
 import DashScope
 import Foundation
 import Testing
@@ -76,5 +76,45 @@ import Testing
     @Test func writesWholeNumbersWithoutAFraction() {
         let value = JSONValue.array([.number(3), .number(-0.5), .number(1e16), .number(.infinity)])
         #expect(String(decoding: value.serialized(), as: UTF8.self) == "[3,-0.5,1e+16,null]")
+    }
+}
+
+/// Foundation's view of `JSONValue`, only to compare the hand-written reader and writer with JSONDecoder/JSONEncoder
+/// (the gateway itself never goes through Codable).
+extension JSONValue: Codable {
+    /// Decodes any JSON value.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// Encodes the value; whole numbers are written without a fraction.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if let whole = Self.wholeNumber(value) {
+                try container.encode(Int64(whole))
+            } else {
+                try container.encode(value)
+            }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
     }
 }
