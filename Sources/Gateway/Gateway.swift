@@ -28,12 +28,14 @@ public final class Gateway: Sendable {
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
             metrics: metrics)
-        self.routes = HealthRoutes(simulated: configuration.simulated).routes
-            + TranscriptionRoutes(client: client, maxWaitSeconds: configuration.maxWaitSeconds).routes
-            + RecognitionRoutes(client: client, region: configuration.region, events: events).routes
-            + OpsRoutes(metrics: metrics, readiness: readiness, simulated: configuration.simulated).routes
-            + NativeRoutes(client: client, events: events).routes
-            + OpenAIRoutes(client: client, configuration: configuration, events: events).routes
+        var routes = HealthRoutes(simulated: configuration.simulated).routes
+        routes += TranscriptionRoutes(client: client, maxWaitSeconds: configuration.maxWaitSeconds).routes
+        routes += VocabularyRoutes(client: client).routes
+        routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
+        routes += OpsRoutes(metrics: metrics, readiness: readiness, simulated: configuration.simulated).routes
+        routes += NativeRoutes(client: client, events: events).routes
+        routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
+        self.routes = routes
         let handler = GatewayHandler(
             router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)
         self.server = MicroHTTPServer(

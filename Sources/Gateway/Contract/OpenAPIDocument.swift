@@ -45,6 +45,8 @@ security:
 tags:
   - name: transcriptions
     description: Asynchronous file transcription (DashScope Fun-ASR file recognition tasks).
+  - name: vocabularies
+    description: Hot-word lists (DashScope vocabulary customization) for names and terms recognition should prefer.
   - name: recognition
     description: Synchronous recognition of short audio (Fun-ASR-Flash, Fun-ASR-Realtime), as JSON or events.
   - name: openai
@@ -587,6 +589,258 @@ paths:
           $ref: '#/components/responses/NotFound'
         '409':
           $ref: '#/components/responses/Conflict'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+  /v1/vocabularies:
+    post:
+      operationId: createVocabulary
+      tags: [vocabularies]
+      summary: Create a hot-word vocabulary
+      description: |
+        Creates a DashScope hot-word list (customization model `speech-biasing`) for `target_model` (default
+        `fun-asr`). Pass the answered `vocabulary_id` to `POST /v1/transcriptions`, `/v1/flash` or `/v1/realtime`.
+        Validated before any upstream call: `prefix` 1–9 lowercase letters or digits; 1–500 words; a word is a
+        string or `{"text", "weight", "lang"}`, its text at most 15 characters when it has non-ASCII characters,
+        else at most 7 words; `weight` 1–5 (4 when omitted).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/VocabularyCreate'
+            example:
+              prefix: demo
+              words: [通义千问, {text: Fun-ASR, weight: 5, lang: en}]
+      responses:
+        '201':
+          description: Created; `Location` names it.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+            Location:
+              description: The vocabulary's URL, `/v1/vocabularies/{vocabulary_id}`.
+              required: true
+              schema:
+                type: string
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/VocabularyCreated'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+    get:
+      operationId: listVocabularies
+      tags: [vocabularies]
+      summary: List vocabularies
+      description: A page of the account's vocabularies, newest DashScope order, optionally only those whose id has `prefix`.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: prefix
+          in: query
+          schema:
+            type: string
+            pattern: '^[a-z0-9]{1,9}$'
+        - name: page
+          in: query
+          description: From 1.
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100000
+            default: 1
+        - name: page_size
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 10
+      responses:
+        '200':
+          description: One page.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/VocabularyList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+  /v1/vocabularies/{id}:
+    get:
+      operationId: getVocabulary
+      tags: [vocabularies]
+      summary: A vocabulary with its words
+      description: An unknown id is refused by DashScope with its own 400 code (`InvalidParameter`), passed through.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/VocabularyId'
+      responses:
+        '200':
+          description: The vocabulary.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Vocabulary'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+    put:
+      operationId: replaceVocabularyWords
+      tags: [vocabularies]
+      summary: Replace a vocabulary's words
+      description: The words replace every word of the vocabulary (same rules as on create).
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/VocabularyId'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/VocabularyUpdate'
+            example:
+              words: [{text: 阙里人家, weight: 5}]
+      responses:
+        '200':
+          description: The words now in the vocabulary.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/VocabularyWords'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/UpstreamServerError'
+        '502':
+          $ref: '#/components/responses/BadGateway'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
+        '504':
+          $ref: '#/components/responses/GatewayTimeout'
+    delete:
+      operationId: deleteVocabulary
+      tags: [vocabularies]
+      summary: Delete a vocabulary
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/VocabularyId'
+      responses:
+        '204':
+          description: Deleted.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-DashScope-Request-Id:
+              $ref: '#/components/headers/X-DashScope-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1263,6 +1517,15 @@ components:
       schema:
         type: string
       example: trace-42
+    VocabularyId:
+      name: id
+      in: path
+      required: true
+      description: The vocabulary id DashScope gave (`vocab-<prefix>-…`).
+      schema:
+        type: string
+        pattern: '^[A-Za-z0-9_-]{1,128}$'
+      example: vocab-demo-6a1f0c2b9e8d4c7fa3b2d1e0f9a8b7c6
     TaskId:
       name: id
       in: path
@@ -1981,6 +2244,134 @@ components:
                 type: string
               punctuation:
                 type: string
+    HotWord:
+      description: A hot word; a plain string means weight 4.
+      oneOf:
+        - type: string
+          minLength: 1
+        - type: object
+          additionalProperties: false
+          required: [text]
+          properties:
+            text:
+              type: string
+              minLength: 1
+            weight:
+              type: integer
+              minimum: 1
+              maximum: 5
+            lang:
+              type: string
+              minLength: 1
+    HotWordView:
+      type: object
+      additionalProperties: false
+      required: [text, weight]
+      properties:
+        text:
+          type: string
+        weight:
+          type: integer
+        lang:
+          type: string
+    VocabularyCreate:
+      type: object
+      additionalProperties: false
+      required: [prefix, words]
+      properties:
+        prefix:
+          type: string
+          pattern: '^[a-z0-9]{1,9}$'
+        target_model:
+          description: The model the vocabulary is for (default `fun-asr`).
+          type: string
+          minLength: 1
+        words:
+          type: array
+          minItems: 1
+          maxItems: 500
+          items:
+            $ref: '#/components/schemas/HotWord'
+    VocabularyUpdate:
+      type: object
+      additionalProperties: false
+      required: [words]
+      properties:
+        words:
+          type: array
+          minItems: 1
+          maxItems: 500
+          items:
+            $ref: '#/components/schemas/HotWord'
+    VocabularyCreated:
+      type: object
+      additionalProperties: false
+      required: [vocabulary_id, target_model, words]
+      properties:
+        vocabulary_id:
+          type: string
+        target_model:
+          type: string
+        words:
+          type: array
+          items:
+            $ref: '#/components/schemas/HotWordView'
+    VocabularyWords:
+      type: object
+      additionalProperties: false
+      required: [vocabulary_id, words]
+      properties:
+        vocabulary_id:
+          type: string
+        words:
+          type: array
+          items:
+            $ref: '#/components/schemas/HotWordView'
+    Vocabulary:
+      description: Times are ISO 8601 at +08:00 (DashScope's Beijing time).
+      type: object
+      additionalProperties: false
+      required: [vocabulary_id, words]
+      properties:
+        vocabulary_id:
+          type: string
+        target_model:
+          type: string
+        status:
+          description: '`OK`, or `UNDEPLOYED` while DashScope prepares it.'
+          type: string
+        words:
+          type: array
+          items:
+            $ref: '#/components/schemas/HotWordView'
+        created_at:
+          type: string
+        modified_at:
+          type: string
+    VocabularyList:
+      type: object
+      additionalProperties: false
+      required: [vocabularies, page, page_size]
+      properties:
+        vocabularies:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [vocabulary_id]
+            properties:
+              vocabulary_id:
+                type: string
+              status:
+                type: string
+              created_at:
+                type: string
+              modified_at:
+                type: string
+        page:
+          type: integer
+        page_size:
+          type: integer
     FlashRequest:
       description: A Fun-ASR-Flash request; give `audio_url` or `audio_base64` (at most 10 MB decoded).
       type: object
