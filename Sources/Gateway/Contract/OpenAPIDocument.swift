@@ -2257,11 +2257,12 @@ components:
               type: string
               minLength: 1
             weight:
-              type: integer
+              description: 1–5; 4 when omitted or null.
+              type: [integer, 'null']
               minimum: 1
               maximum: 5
             lang:
-              type: string
+              type: [string, 'null']
               minLength: 1
     HotWordView:
       type: object
@@ -2283,8 +2284,8 @@ components:
           type: string
           pattern: '^[a-z0-9]{1,9}$'
         target_model:
-          description: The model the vocabulary is for (default `fun-asr`).
-          type: string
+          description: The model the vocabulary is for (default `fun-asr`, also when null).
+          type: [string, 'null']
           minLength: 1
         words:
           type: array

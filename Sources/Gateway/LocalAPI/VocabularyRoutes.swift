@@ -33,8 +33,7 @@ struct VocabularyRoutes: Sendable {
         let head = context.request.head
         let page = try Self.integer(head.queryValue("page"), default: 1, range: 1...100_000, field: "page")
         let pageSize = try Self.integer(head.queryValue("page_size"), default: 10, range: 1...100, field: "page_size")
-        var prefix = head.queryValue("prefix")
-        if prefix?.isEmpty == true { prefix = nil }
+        let prefix = head.queryValue("prefix")
         if let prefix, !VocabularyInput.isValidPrefix(prefix) {
             throw GatewayError.invalidRequest("prefix must be 1 to 9 lowercase letters or digits", param: "prefix")
         }
