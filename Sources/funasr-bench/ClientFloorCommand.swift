@@ -26,7 +26,7 @@ struct ClientFloorCommand: AsyncParsableCommand {
         let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: baseURL)
         let client = DashScopeClient(endpoint: endpoint, apiKey: APIKey("sk-bench-floor"))
         // `forward` is the native passthrough's whole-answer path: the least the client does per proxied request.
-        guard case .whole(let warmUp) = try await client.forward(UpstreamRequest(method: "GET", path: path), CallContext()),
+        guard case .whole(let warmUp) = try await client.forward(UpstreamRequest(method: "GET", path: path), CallContext(), retrying: false),
               (200..<300).contains(warmUp.status)
         else { throw ValidationError("the upstream did not answer 2xx") }
         let before = ProcSample.read([getpid()])
@@ -38,7 +38,7 @@ struct ClientFloorCommand: AsyncParsableCommand {
                     var done = 0
                     var failed = 0
                     while Monotonic.nanos() < deadline {
-                        let answer = try? await client.forward(UpstreamRequest(method: "GET", path: path), CallContext())
+                        let answer = try? await client.forward(UpstreamRequest(method: "GET", path: path), CallContext(), retrying: false)
                         if case .whole(let response) = answer, (200..<300).contains(response.status) { done += 1 } else { failed += 1 }
                     }
                     return (done, failed)

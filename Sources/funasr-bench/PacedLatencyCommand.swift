@@ -40,7 +40,7 @@ struct PacedLatencyCommand: AsyncParsableCommand {
                     while due < end {
                         let now = Monotonic.nanos()
                         if due > now { try? await Task.sleep(for: .nanoseconds(Int64(due - now))) }
-                        let answer = try? await client.forward(UpstreamRequest(method: "GET", path: path), CallContext())
+                        let answer = try? await client.forward(UpstreamRequest(method: "GET", path: path), CallContext(), retrying: false)
                         if due >= start {
                             if case .whole(let response) = answer, (200..<300).contains(response.status) {
                                 latencies.append(Double(Monotonic.nanos() - due) / 1000)

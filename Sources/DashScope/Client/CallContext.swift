@@ -4,6 +4,8 @@ public protocol UpstreamObserver: Sendable {
     func upstreamAnswered(after duration: Duration, requestID: String?)
     /// A call failed (never called when the client left).
     func upstreamFailed(_ error: DashScopeError)
+    /// A failed attempt is about to be tried again.
+    func upstreamRetried()
 }
 
 /// What each call carries besides its arguments: the gateway's request id (sent as `X-Request-Id`) and who to tell.

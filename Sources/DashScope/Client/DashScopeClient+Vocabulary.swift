@@ -11,7 +11,7 @@ extension DashScopeClient {
         let json = try await vocabularyCall([
             "action": "create_vocabulary", "target_model": .string(targetModel), "prefix": .string(prefix),
             "vocabulary": .array(words.map(\.json)),
-        ], call)
+        ], call, idempotent: false)
         return try decoded(json, call) { json throws(JSONShapeError) in try JSONObjectReader(json).object("output").string("vocabulary_id") }
     }
 
@@ -21,13 +21,13 @@ extension DashScopeClient {
             "action": "list_vocabulary", "page_index": .number(Double(pageIndex)), "page_size": .number(Double(pageSize)),
         ]
         if let prefix { input["prefix"] = .string(prefix) }
-        let json = try await vocabularyCall(input, call)
+        let json = try await vocabularyCall(input, call, idempotent: true)
         return try decoded(json, call) { json throws(JSONShapeError) in try VocabularySummary.list(json: json) }
     }
 
     /// One vocabulary with its words.
     public func vocabulary(_ id: String, _ call: CallContext) async throws(DashScopeError) -> Vocabulary {
-        let json = try await vocabularyCall(["action": "query_vocabulary", "vocabulary_id": .string(id)], call)
+        let json = try await vocabularyCall(["action": "query_vocabulary", "vocabulary_id": .string(id)], call, idempotent: true)
         return try decoded(json, call) { json throws(JSONShapeError) in try Vocabulary(id: id, json: json) }
     }
 
@@ -35,18 +35,19 @@ extension DashScopeClient {
     public func updateVocabulary(_ id: String, words: [HotWord], _ call: CallContext) async throws(DashScopeError) {
         _ = try await vocabularyCall([
             "action": "update_vocabulary", "vocabulary_id": .string(id), "vocabulary": .array(words.map(\.json)),
-        ], call)
+        ], call, idempotent: false)
     }
 
     /// Deletes a vocabulary.
     public func deleteVocabulary(_ id: String, _ call: CallContext) async throws(DashScopeError) {
-        _ = try await vocabularyCall(["action": "delete_vocabulary", "vocabulary_id": .string(id)], call)
+        _ = try await vocabularyCall(["action": "delete_vocabulary", "vocabulary_id": .string(id)], call, idempotent: false)
     }
 
-    private func vocabularyCall(_ input: [String: JSONValue], _ call: CallContext) async throws(DashScopeError) -> JSONValue {
+    /// `idempotent`: a list or a query may be retried on 429/5xx; a change only when it was never sent.
+    private func vocabularyCall(_ input: [String: JSONValue], _ call: CallContext, idempotent: Bool) async throws(DashScopeError) -> JSONValue {
         let body: JSONValue = .object([
             "model": .string(Self.vocabularyModel), "input": .object(input), "parameters": .object([:]),
         ])
-        return try await jsonCall(.json(DashScopePaths.customization, body: body.serialized()), call)
+        return try await jsonCall(.json(DashScopePaths.customization, body: body.serialized()), call, idempotent: idempotent)
     }
 }

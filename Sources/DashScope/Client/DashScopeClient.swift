@@ -9,12 +9,18 @@ public final class DashScopeClient: Sendable {
     public let endpoint: DashScopeEndpoint
     /// Which result URLs may be fetched.
     public let resultPolicy: ResultURLPolicy
+    /// When failed calls are tried again.
+    public let retryPolicy: RetryPolicy
     let transport: HTTPTransport
 
     /// Creates a client with its own connection pool; call `shutdown()` when done.
-    public init(endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts = UpstreamTimeouts()) {
+    public init(
+        endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts = UpstreamTimeouts(),
+        retryPolicy: RetryPolicy = RetryPolicy()
+    ) {
         self.endpoint = endpoint
         self.resultPolicy = ResultURLPolicy(endpoint: endpoint)
+        self.retryPolicy = retryPolicy
         self.transport = HTTPTransport(endpoint: endpoint, apiKey: apiKey, timeouts: timeouts)
     }
 
@@ -31,7 +37,7 @@ public final class DashScopeClient: Sendable {
     /// Submits a transcription task (`parameters` added when missing, `X-DashScope-Async` and the `oss://` resolve
     /// header set as needed).
     public func submit(_ body: JSONValue, _ call: CallContext) async throws(DashScopeError) -> SubmittedTask {
-        let json = try await jsonCall(.json(DashScopePaths.transcription, body: Self.withParameters(body)), call)
+        let json = try await jsonCall(.json(DashScopePaths.transcription, body: Self.withParameters(body)), call, idempotent: false)
         do {
             return try SubmittedTask(json: json)
         } catch {
@@ -41,19 +47,19 @@ public final class DashScopeClient: Sendable {
 
     /// One task's state.
     public func task(_ id: String, _ call: CallContext) async throws(DashScopeError) -> TaskQueryResponse {
-        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.task(id)), call)
+        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.task(id)), call, idempotent: true)
         return try decoded(json, call) { json throws(JSONShapeError) in try TaskQueryResponse(json: json) }
     }
 
     /// A page of the account's tasks.
     public func listTasks(_ query: [(name: String, value: String)], _ call: CallContext) async throws(DashScopeError) -> TaskListResponse {
-        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.tasks, query: query), call)
+        let json = try await jsonCall(UpstreamRequest(method: "GET", path: DashScopePaths.tasks, query: query), call, idempotent: true)
         return try decoded(json, call) { json throws(JSONShapeError) in try TaskListResponse(json: json) }
     }
 
     /// Cancels a PENDING task; returns DashScope's request id.
     public func cancel(_ id: String, _ call: CallContext) async throws(DashScopeError) -> String? {
-        try await jsonCall(UpstreamRequest(method: "POST", path: DashScopePaths.cancel(id)), call)["request_id"]?.stringValue
+        try await jsonCall(UpstreamRequest(method: "POST", path: DashScopePaths.cancel(id)), call, idempotent: false)["request_id"]?.stringValue
     }
 
     /// A result document's bytes, fetched without the key and only from allowed hosts.
@@ -61,11 +67,14 @@ public final class DashScopeClient: Sendable {
         guard resultPolicy.allows(url) else { throw call.failed(.resultURLRefused) }
         let response: UpstreamResponse
         do {
-            response = try await transport.fetchUnauthenticated(url)
+            response = try await retrying(idempotent: true, call) { () async throws(TransportFailure) -> UpstreamResponse in
+                let response = try await self.transport.fetchUnauthenticated(url)
+                call.observer?.upstreamAnswered(after: response.duration, requestID: nil)
+                return response
+            }
         } catch {
             throw call.failed(error)
         }
-        call.observer?.upstreamAnswered(after: response.duration, requestID: nil)
         guard response.isSuccess else {
             throw call.failed(response.status == 403 || response.status == 404
                 ? .resultExpired : .resultDownloadFailed(status: response.status))
@@ -75,7 +84,11 @@ public final class DashScopeClient: Sendable {
 
     /// Any URL fetched without the key, whatever it answers (the container health probe uses it on the gateway).
     public func fetchWithoutKey(_ url: String, maxBodyBytes: Int) async throws(DashScopeError) -> UpstreamResponse {
-        try await transport.fetchUnauthenticated(url, maxBodyBytes: maxBodyBytes)
+        do {
+            return try await transport.fetchUnauthenticated(url, maxBodyBytes: maxBodyBytes)
+        } catch {
+            throw error.error
+        }
     }
 
     // MARK: Synchronous recognition (Flash, Realtime)
@@ -101,15 +114,16 @@ public final class DashScopeClient: Sendable {
     // MARK: Native passthrough
 
     /// Sends a client's request as DashScope would get it from an SDK, with the key, the `parameters` rule and
-    /// the headers the body needs; any answer comes back (errors included), a 2xx event stream as events.
-    public func forward(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> ForwardedAnswer {
+    /// the headers the body needs; any answer comes back (errors included), a 2xx event stream as events. A GET is
+    /// retried like the other idempotent calls unless `retrying` is false (the readiness probe reports at once).
+    public func forward(_ request: UpstreamRequest, _ call: CallContext, retrying: Bool = true) async throws(DashScopeError) -> ForwardedAnswer {
         var request = request
         if request.method == "POST", DashScopePaths.needsParameters(request.path), let body = request.body {
             request.body = ParametersInsertion.apply(to: body)
         }
         let wantsEvents = request.headers.contains { $0.name.lowercased() == "x-dashscope-sse" && $0.value.lowercased() == "enable" }
         if wantsEvents { return try await openEvents(request, call, passErrors: true) }
-        let response = try await exchange(request, call)
+        let response = try await exchange(request, call, idempotent: request.method == "GET", retrying: retrying)
         if let error = response.error { _ = call.failed(error) }
         return .whole(response)
     }
@@ -117,7 +131,7 @@ public final class DashScopeClient: Sendable {
     /// The temporary-upload policy for a model (dashscope-api.md §5).
     public func uploadPolicy(model: String, _ call: CallContext) async throws(DashScopeError) -> UploadPolicy {
         let json = try await jsonCall(UpstreamRequest(
-            method: "GET", path: DashScopePaths.uploads, query: [("action", "getPolicy"), ("model", model)]), call)
+            method: "GET", path: DashScopePaths.uploads, query: [("action", "getPolicy"), ("model", model)]), call, idempotent: true)
         return try decoded(json, call) { json throws(JSONShapeError) in try UploadPolicy(json: json) }
     }
 
@@ -131,21 +145,26 @@ public final class DashScopeClient: Sendable {
         return request
     }
 
-    /// One whole exchange with the key; reports its timing; any status.
-    func exchange(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> UpstreamResponse {
-        let response: UpstreamResponse
+    /// One whole exchange with the key (retried as the policy allows); reports each answer's timing; any status.
+    func exchange(
+        _ request: UpstreamRequest, _ call: CallContext, idempotent: Bool, retrying: Bool = true
+    ) async throws(DashScopeError) -> UpstreamResponse {
+        let request = prepared(request, call)
         do {
-            response = try await transport.send(prepared(request, call))
+            return try await self.retrying(idempotent: idempotent, call, policy: retrying ? retryPolicy : .never) {
+                () async throws(TransportFailure) -> UpstreamResponse in
+                let response = try await self.transport.send(request)
+                call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
+                return response
+            }
         } catch {
             throw call.failed(error)
         }
-        call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
-        return response
     }
 
     /// A call whose 2xx answer is a JSON value; any other answer throws its error.
-    func jsonCall(_ request: UpstreamRequest, _ call: CallContext) async throws(DashScopeError) -> JSONValue {
-        let response = try await exchange(request, call)
+    func jsonCall(_ request: UpstreamRequest, _ call: CallContext, idempotent: Bool) async throws(DashScopeError) -> JSONValue {
+        let response = try await exchange(request, call, idempotent: idempotent)
         if let error = response.error { throw call.failed(error) }
         guard let json = JSONValue.parse(response.body) else {
             throw call.failed(.invalidResponse("DashScope's answer was not JSON"))
@@ -157,9 +176,13 @@ public final class DashScopeClient: Sendable {
     /// Non-2xx answers throw their error unless `passErrors` (the native passthrough relays them).
     func openEvents(_ request: UpstreamRequest, _ call: CallContext, passErrors: Bool = false) async throws(DashScopeError) -> ForwardedAnswer {
         let started = ContinuousClock.now
+        let request = prepared(request, call)
         let stream: UpstreamStream
         do {
-            stream = try await transport.stream(prepared(request, call))
+            // Only a call that was never sent is tried again: DashScope may have started recognizing.
+            stream = try await retrying(idempotent: false, call) { () async throws(TransportFailure) -> UpstreamStream in
+                try await self.transport.stream(request)
+            }
         } catch {
             throw call.failed(error)
         }
@@ -212,6 +235,42 @@ public final class DashScopeClient: Sendable {
         return body
     }
 
+    /// Runs `attempt` until it succeeds, fails for good, or the policy says stop; an answer whose status the policy
+    /// retries (429, 5xx) counts as a failure. Each retry is reported to the observer.
+    func retrying<T: RetryableAnswer>(
+        idempotent: Bool, _ call: CallContext, policy: RetryPolicy? = nil,
+        _ attempt: () async throws(TransportFailure) -> T
+    ) async throws(DashScopeError) -> T {
+        let policy = policy ?? retryPolicy
+        let started = ContinuousClock.now
+        var attempts = 0
+        while true {
+            attempts += 1
+            let failure: RetryPolicy.Failure
+            let outcome: Result<T, DashScopeError>
+            do {
+                let value = try await attempt()
+                guard let answerFailure = value.retryFailure else { return value }
+                failure = answerFailure
+                outcome = .success(value)
+            } catch {
+                if error.error == .cancelled { throw .cancelled }
+                failure = error.sentNothing ? .notSent : .transport
+                outcome = .failure(error.error)
+            }
+            guard let pause = policy.delay(
+                after: failure, attempt: attempts, elapsed: ContinuousClock.now - started, idempotent: idempotent,
+                jitter: Double.random(in: 0...1))
+            else { return try outcome.get() }
+            call.observer?.upstreamRetried()
+            do {
+                try await Task.sleep(for: pause)
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+
     /// Decodes a model, or reports DashScope's answer as not of the expected shape.
     func decoded<T>(_ json: JSONValue, _ call: CallContext, _ read: (JSONValue) throws(JSONShapeError) -> T) throws(DashScopeError) -> T {
         do {
@@ -235,4 +294,21 @@ public enum ForwardedAnswer: Sendable {
     case whole(UpstreamResponse)
     /// DashScope's status and headers, then its events as they arrive.
     case events(status: Int, headers: [(name: String, value: String)], events: RecognitionEvents)
+}
+
+/// An answer the retry loop can judge: a failure status it may retry, or nil.
+protocol RetryableAnswer {
+    /// The answer as a retryable failure (429, 5xx), or nil when it is final.
+    var retryFailure: RetryPolicy.Failure? { get }
+}
+
+extension UpstreamResponse: RetryableAnswer {
+    var retryFailure: RetryPolicy.Failure? {
+        isSuccess ? nil : .status(status, retryAfter: header("Retry-After"))
+    }
+}
+
+extension UpstreamStream: RetryableAnswer {
+    /// A stream's head is never retried: only a connection that was never made is.
+    var retryFailure: RetryPolicy.Failure? { nil }
 }

@@ -2,6 +2,10 @@ import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Deadlines for upstream calls.
 public struct UpstreamTimeouts: Sendable {
@@ -59,18 +63,18 @@ final class HTTPTransport: Sendable {
     }
 
     /// Sends an API call with the key and collects the whole answer (any status).
-    func send(_ request: UpstreamRequest, maxBodyBytes: Int = AnswerCaps.whole) async throws(DashScopeError) -> UpstreamResponse {
+    func send(_ request: UpstreamRequest, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
         try await collect(makeRequest(request, authorized: true), maxBodyBytes: maxBodyBytes)
     }
 
     /// Sends an API call with the key and returns as soon as the head arrives; the body streams.
-    func stream(_ request: UpstreamRequest) async throws(DashScopeError) -> UpstreamStream {
+    func stream(_ request: UpstreamRequest) async throws(TransportFailure) -> UpstreamStream {
         let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(makeRequest(request, authorized: true), deadline: deadline)
         } catch {
-            throw Self.classify(error)
+            throw TransportFailure(error)
         }
         return UpstreamStream(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
@@ -78,24 +82,29 @@ final class HTTPTransport: Sendable {
     }
 
     /// Fetches a URL without the key (result documents are pre-signed and reject extra auth).
-    func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = AnswerCaps.whole) async throws(DashScopeError) -> UpstreamResponse {
+    func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         return try await collect(request, maxBodyBytes: maxBodyBytes)
     }
 
     /// Executes a request within the request deadline and collects the whole answer.
-    private func collect(_ request: HTTPClientRequest, maxBodyBytes: Int) async throws(DashScopeError) -> UpstreamResponse {
+    private func collect(_ request: HTTPClientRequest, maxBodyBytes: Int) async throws(TransportFailure) -> UpstreamResponse {
         let started = ContinuousClock.now
         let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
+        let response: HTTPClientResponse
         do {
-            let response = try await http.execute(request, deadline: deadline)
+            response = try await http.execute(request, deadline: deadline)
+        } catch {
+            throw TransportFailure(error)
+        }
+        do {
             let body = try await response.body.collect(upTo: maxBodyBytes)
             return UpstreamResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                 body: Array(buffer: body), duration: ContinuousClock.now - started)
         } catch {
-            throw Self.classify(error)
+            throw TransportFailure(error: Self.classify(error), sentNothing: false)
         }
     }
 
@@ -112,6 +121,17 @@ final class HTTPTransport: Sendable {
             out.body = .bytes(ByteBuffer(bytes: body))
         }
         return out
+    }
+
+    /// True when the error says no connection was made, so DashScope cannot have received the request.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        if error is NIOConnectionError { return true }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return true }
+        if let client = error as? HTTPClientError, client == .connectTimeout { return true }
+        if let io = error as? IOError {
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, ECONNABORTED].contains(io.errnoCode)
+        }
+        return false
     }
 
     /// Maps any error of the HTTP stack to the gateway's upstream error kinds (never its text: it may quote headers).
@@ -141,5 +161,24 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+/// A failed exchange: what it means for the gateway, and whether DashScope can have received any of it (a call
+/// that was never sent may be retried whatever it was).
+struct TransportFailure: Error {
+    /// The failure as the gateway reports it.
+    let error: DashScopeError
+    /// True when no connection was made.
+    let sentNothing: Bool
+
+    init(error: DashScopeError, sentNothing: Bool) {
+        self.error = error
+        self.sentNothing = sentNothing
+    }
+
+    /// Classifies an error of the HTTP stack raised before the answer's head.
+    init(_ error: any Error) {
+        self.init(error: HTTPTransport.classify(error), sentNothing: HTTPTransport.isConnectFailure(error))
     }
 }

@@ -76,7 +76,7 @@ final class ReadinessProbe: Sendable {
         ) { group in
             group.addTask {
                 do throws(DashScopeError) {
-                    guard case .whole(let response) = try await client.forward(request, CallContext()) else {
+                    guard case .whole(let response) = try await client.forward(request, CallContext(), retrying: false) else {
                         return .failure(.invalidResponse("DashScope answered the task list with an event stream"))
                     }
                     return .success(response)

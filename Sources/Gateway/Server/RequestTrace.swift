@@ -30,6 +30,11 @@ public final class RequestTrace: UpstreamObserver {
         metrics?.upstreamError(code: error.code)
     }
 
+    /// Counts a retried upstream attempt.
+    public func upstreamRetried() {
+        metrics?.retry()
+    }
+
     /// Total time spent waiting on DashScope.
     public var upstreamDuration: Duration { state.withLock { $0.upstream } }
     /// The last DashScope request id seen.

@@ -11,4 +11,6 @@ protocol ServerMetrics: Sendable {
     func eventRelayed(count: Int)
     /// An upstream call failed with this code.
     func upstreamError(code: String)
+    /// A failed upstream attempt is being retried.
+    func retry()
 }

@@ -1,0 +1,54 @@
+import DashScopeSimulator
+import Foundation
+import Testing
+
+/// Retries in the one DashScope client, seen through the real server: idempotent calls survive a passing failure,
+/// a submit is never sent twice, every retry is counted.
+@Suite struct RetryTests {
+    @Test func aTaskQueryThatFailsOnceIsRetriedAndCounted() async throws {
+        try await GatewayHarness.with { h in
+            let submitted = try await h.request("POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#))
+            let id = try #require(submitted.json["task_id"] as? String)
+            h.simulator.inject(.internalError, for: .query)
+            let before = h.simulator.receivedRequests().count
+            let task = try await h.request("GET", "/v1/transcriptions/\(id)")
+            #expect(task.status == 200, "\(task.text)")
+            #expect(h.simulator.receivedRequests().count - before == 2, "the failed query and its retry")
+            let metrics = try await h.request("GET", "/metrics").text
+            #expect(metrics.contains("funasr_gateway_upstream_retries_total 1"), "\(metrics)")
+            #expect(!metrics.contains("funasr_gateway_upstream_errors_total{code=\"InternalError\"}"), "a retried failure is not a failed call")
+        }
+    }
+
+    @Test func aListThrottledWithAShortRetryAfterWaitsItOut() async throws {
+        try await GatewayHarness.with { h in
+            h.simulator.inject(.throttled(retryAfterSeconds: 1), for: .list)
+            let started = ContinuousClock.now
+            let list = try await h.request("GET", "/v1/transcriptions")
+            #expect(list.status == 200, "\(list.text)")
+            #expect(ContinuousClock.now - started >= .seconds(1), "Retry-After was honoured")
+        }
+    }
+
+    @Test func aSubmitIsNeverDuplicated() async throws {
+        try await GatewayHarness.with { h in
+            h.simulator.inject(.internalError, for: .submit)
+            let response = try await h.request("POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#))
+            #expect(response.status == 500)
+            #expect(h.simulator.receivedRequests().filter { $0.path == "/api/v1/services/audio/asr/transcription" }.count == 1)
+            let metrics = try await h.request("GET", "/metrics").text
+            #expect(metrics.contains("funasr_gateway_upstream_retries_total 0"), "\(metrics)")
+        }
+    }
+
+    @Test func aCallThatCouldNotConnectIsRetriedEvenWhenItIsASubmit() async throws {
+        try await GatewayHarness.with(configure: { $0.baseURL = "http://127.0.0.1:1" }) { h in
+            let response = try await h.request("POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#))
+            #expect(response.status == 502)
+            #expect(response.error["code"] as? String == "upstream_unreachable")
+            let metrics = try await h.request("GET", "/metrics").text
+            #expect(metrics.contains("funasr_gateway_upstream_retries_total 2"), "\(metrics)")
+            #expect(metrics.contains(#"funasr_gateway_upstream_errors_total{code="upstream_unreachable"} 1"#))
+        }
+    }
+}
