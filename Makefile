@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_RELEASE := .build/release/funasr-gateway
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build release run test clean bench bench-deps
+.PHONY: all deps build release run test clean bench bench-deps fuzz
 
 all: build
 
@@ -71,6 +71,11 @@ bench-deps: deps
 bench: bench-deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	BENCH_COMMAND="make bench" bash scripts/bench.sh
+
+# libFuzzer + AddressSanitizer over the SSE parser, the multipart reader, the JSON reader and the passthrough's
+# parameters insertion, FUZZ_SECONDS (60) each over the seeds in Fuzz/corpus/. Not part of `make test`.
+fuzz:
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf .build .venv
