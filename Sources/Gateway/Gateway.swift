@@ -41,7 +41,8 @@ public final class Gateway: Sendable {
         self.server = MicroHTTPServer(
             configuration: ServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
-                connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds),
+                connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+                bodyMemoryLimit: configuration.bodyMemoryLimit),
             handler: handler)
     }
 

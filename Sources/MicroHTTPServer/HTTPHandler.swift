@@ -2,8 +2,31 @@
 public protocol HTTPHandler: Sendable {
     /// The largest body this request may carry; decided from the head alone.
     func bodyLimit(for head: HTTPRequestHead) -> Int
+    /// An answer decided from the head alone (auth, routing, origin); sent before any body byte is read.
+    func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse?
+    /// The answer sent when the server refuses a request from its head (framing, size, memory budget).
+    func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse
     /// The answer sent when a body passed `bodyLimit(for:)`.
     func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse
     /// Answers a complete request. Runs in a task; cancelled when the client leaves.
     func handle(_ request: HTTPRequest) async -> HTTPResponse
+}
+
+extension HTTPHandler {
+    /// No head-time answer: every request that passes the server's own checks is read and handled.
+    public func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse? { nil }
+
+    /// Plain-text refusals; 413 goes through `payloadTooLarge(_:limit:)`.
+    public func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse {
+        switch reason {
+        case .badFraming(let why):
+            return HTTPResponse(status: 400, contentType: "text/plain", text: "bad request framing: \(why)")
+        case .payloadTooLarge(let limit):
+            return payloadTooLarge(head, limit: limit)
+        case .busy:
+            return HTTPResponse(
+                status: 503, contentType: "text/plain", text: "server busy: too many request bodies in memory",
+                headers: ["Retry-After": "1"])
+        }
+    }
 }

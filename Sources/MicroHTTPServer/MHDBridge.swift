@@ -124,7 +124,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             headers: HTTPHeaders(collectValues(connection, kind: .HEADER_KIND)))
         let context = core.begin(head: head, connection: handle, fd: funasr_mhd_connection_fd(connection))
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-        if let early = context.earlyRejection() {
+        if let early = context.headCall() {
             return queue(early, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
         }
         return MHD_Result.YES

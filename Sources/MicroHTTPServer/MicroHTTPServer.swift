@@ -16,7 +16,7 @@ public final class MicroHTTPServer: Sendable {
     /// Creates a server; nothing listens until `start()`.
     public init(configuration: ServerConfiguration, handler: some HTTPHandler) {
         self.configuration = configuration
-        self.core = ServerCore(handler: handler)
+        self.core = ServerCore(handler: handler, bodyMemoryLimit: configuration.bodyMemoryLimit)
     }
 
     /// Binds and starts serving; throws when the address cannot be bound.
@@ -35,6 +35,11 @@ public final class MicroHTTPServer: Sendable {
     /// The bound port (useful after binding port 0); 0 before `start()`.
     public var port: Int {
         running.withLock { $0?.daemon.port ?? 0 }
+    }
+
+    /// Bytes of the request-body memory budget reserved now.
+    public var bodyMemoryInUse: Int {
+        core.bodyBudget.inUse
     }
 
     /// Requests in flight (including open streams).

@@ -20,6 +20,14 @@ final class RequestContext: Sendable {
     private struct State {
         var body: [UInt8] = []
         var overflowed = false
+        /// The body budget could not cover the next chunk: the body is dropped and 503 answered.
+        var overBudget = false
+        /// Bytes of `budget` this request holds.
+        var reserved = 0
+        /// Body bytes received when the client was first seen to have shut its side mid-body.
+        var receivedAtHangUp: Int?
+        /// The client left mid-body: the body is dropped and no more is collected.
+        var abandoned = false
         var phase = Phase.receiving
         var task: Task<Void, Never>?
         var stream: StreamBuffer?
@@ -28,6 +36,8 @@ final class RequestContext: Sendable {
 
     let head: HTTPRequestHead
     let bodyLimit: Int
+    private let framing: BodyFraming
+    private let budget: BodyBudget
     private let connection: MHDConnection
     private let fd: Int32
     private let handler: any HTTPHandler
@@ -35,10 +45,12 @@ final class RequestContext: Sendable {
     private let state = Mutex(State())
 
     init(
-        head: HTTPRequestHead, connection: MHDConnection, fd: Int32, handler: any HTTPHandler,
+        head: HTTPRequestHead, connection: MHDConnection, fd: Int32, handler: any HTTPHandler, budget: BodyBudget,
         onEnd: @escaping @Sendable (RequestContext) -> Void
     ) {
         self.head = head
+        self.framing = BodyFraming(headers: head.headers)
+        self.budget = budget
         self.connection = connection
         self.fd = fd
         self.handler = handler
@@ -46,26 +58,70 @@ final class RequestContext: Sendable {
         self.onEnd = onEnd
     }
 
-    /// A 413 answered before reading the body, when the declared length already passes the cap.
-    func earlyRejection() -> HTTPResponse? {
-        guard let declared = head.headers["Content-Length"].flatMap({ Int($0) }), declared > bodyLimit else {
-            return nil
+    /// The answer decided from the head in the first access-handler call, before any body byte is read:
+    /// ambiguous framing (400), the handler's own early answer, a declared length past the cap (413), or a body
+    /// the memory budget cannot cover (503). Nil when the body is to be read; its declared length is then reserved.
+    func headCall() -> HTTPResponse? {
+        if case .invalid(let why) = framing {
+            return refuse(handler.refusal(.badFraming(why), for: head), close: true)
         }
-        state.withLock { $0.phase = .responding }
-        return handler.payloadTooLarge(head, limit: bodyLimit)
+        if let early = handler.earlyResponse(for: head) {
+            guard framing.hasBody else {
+                // Nothing to protect from reading: answer in the final call, which keeps the connection alive.
+                state.withLock { $0.phase = .ready(early) }
+                return nil
+            }
+            return refuse(early, close: true)
+        }
+        guard case .length(let declared) = framing, declared > 0 else { return nil }
+        if declared > bodyLimit {
+            return refuse(handler.refusal(.payloadTooLarge(limit: bodyLimit), for: head), close: true)
+        }
+        guard budget.reserve(declared) else {
+            return refuse(handler.refusal(.busy, for: head), close: true)
+        }
+        state.withLock { $0.reserved = declared }
+        return nil
     }
 
-    /// Appends a piece of the body; past the cap the body is dropped and the request marked.
+    /// Marks the request answered; with `close`, the connection closes after the answer so no unread body
+    /// byte is ever parsed as a request.
+    private func refuse(_ response: HTTPResponse, close: Bool) -> HTTPResponse {
+        state.withLock { $0.phase = .responding }
+        var response = response
+        if close { response.headers.replace("Connection", "close") }
+        return response
+    }
+
+    /// Appends a piece of the body; past the cap or the memory budget the body is dropped and the request marked.
     func appendBody(_ bytes: some Collection<UInt8>) {
         state.withLock { s in
-            guard !s.overflowed else { return }
-            if s.body.count + bytes.count > bodyLimit {
+            guard case .receiving = s.phase, !s.overflowed, !s.overBudget, !s.abandoned else { return }
+            let total = s.body.count + bytes.count
+            if total > bodyLimit {
                 s.overflowed = true
-                s.body = []
-            } else {
-                s.body.append(contentsOf: bytes)
+                dropBody(&s)
+                return
             }
+            if total > s.reserved {
+                // Chunked: grow the reservation in steps of at least 64 KiB, never past the cap.
+                let step = min(max(total - s.reserved, 64 << 10), bodyLimit - s.reserved)
+                guard budget.reserve(step) else {
+                    s.overBudget = true
+                    dropBody(&s)
+                    return
+                }
+                s.reserved += step
+            }
+            if s.body.isEmpty, case .length(let declared) = framing { s.body.reserveCapacity(declared) }
+            s.body.append(contentsOf: bytes)
         }
+    }
+
+    private func dropBody(_ s: inout State) {
+        s.body = []
+        budget.release(s.reserved)
+        s.reserved = 0
     }
 
     /// The access handler's last call for this request (and its call after a resume).
@@ -75,7 +131,11 @@ final class RequestContext: Sendable {
             case .receiving:
                 if s.overflowed {
                     s.phase = .responding
-                    return .respond(handler.payloadTooLarge(head, limit: bodyLimit))
+                    return .respond(handler.refusal(.payloadTooLarge(limit: bodyLimit), for: head))
+                }
+                if s.overBudget || s.abandoned {
+                    s.phase = .responding
+                    return .respond(handler.refusal(.busy, for: head))
                 }
                 s.phase = .handling
                 let request = HTTPRequest(head: head, body: s.body)
@@ -98,6 +158,9 @@ final class RequestContext: Sendable {
 
     private func handlerFinished(_ response: HTTPResponse) {
         state.withLock { s in
+            // The handler is done with the body: its reservation goes back to the budget.
+            budget.release(s.reserved)
+            s.reserved = 0
             guard !s.closed, case .handling = s.phase else { return }
             s.phase = .ready(response)
             connection.resume()
@@ -128,12 +191,28 @@ final class RequestContext: Sendable {
         }
     }
 
-    /// While suspended, looks for a client that hung up; then cancels the work and ends the stream.
+    /// While suspended, looks for a client that hung up; then cancels the work and ends the stream. While a
+    /// body is being received, a client that shut its side and sent nothing for a whole check interval
+    /// gives its body reservation back (libmicrohttpd itself keeps such a connection until its idle timeout).
     func checkHangUp() {
-        let (waiting, stream): (Bool, StreamBuffer?) = state.withLock { s in
-            if s.closed { return (false, nil) }
-            if case .handling = s.phase { return (true, nil) }
-            return (false, s.stream)
+        let (waiting, stream, receivedSoFar): (Bool, StreamBuffer?, Int?) = state.withLock { s in
+            if s.closed { return (false, nil, nil) }
+            if case .handling = s.phase { return (true, nil, nil) }
+            if case .receiving = s.phase, s.reserved > 0 { return (false, nil, s.body.count) }
+            return (false, s.stream, nil)
+        }
+        if let receivedSoFar {
+            guard connection.clientHungUp(fd: fd) else { return }
+            state.withLock { s in
+                guard case .receiving = s.phase, s.reserved > 0 else { return }
+                if s.receivedAtHangUp == receivedSoFar, s.body.count == receivedSoFar {
+                    s.abandoned = true
+                    dropBody(&s)
+                } else {
+                    s.receivedAtHangUp = receivedSoFar
+                }
+            }
+            return
         }
         let suspended = waiting || (stream?.isReaderSuspended ?? false)
         guard suspended, connection.clientHungUp(fd: fd) else { return }
@@ -147,10 +226,12 @@ final class RequestContext: Sendable {
         stream?.abort()
     }
 
+
     /// libmicrohttpd finished with the request (sent, failed or the client left).
     func connectionClosed() {
         let (task, stream) = state.withLock { s in
             s.closed = true
+            dropBody(&s)
             return (s.task, s.stream)
         }
         task?.cancel()

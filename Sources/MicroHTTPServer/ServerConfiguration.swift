@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// How often suspended connections are checked for a client that hung up.
     public var hangUpCheckIntervalMilliseconds: Int
+    /// Bytes all buffered request bodies together may hold; a body that does not fit is refused with 503.
+    public var bodyMemoryLimit: Int
 
     /// Creates a configuration.
     public init(
@@ -20,7 +22,8 @@ public struct ServerConfiguration: Sendable {
         threads: Int = 2,
         connectionLimit: Int = 4096,
         idleTimeoutSeconds: Int = 60,
-        hangUpCheckIntervalMilliseconds: Int = 200
+        hangUpCheckIntervalMilliseconds: Int = 200,
+        bodyMemoryLimit: Int = 256 << 20
     ) {
         self.host = host
         self.port = port
@@ -28,6 +31,7 @@ public struct ServerConfiguration: Sendable {
         self.connectionLimit = connectionLimit
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.hangUpCheckIntervalMilliseconds = hangUpCheckIntervalMilliseconds
+        self.bodyMemoryLimit = bodyMemoryLimit
     }
 }
 

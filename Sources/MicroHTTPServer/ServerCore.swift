@@ -3,15 +3,19 @@ import Synchronization
 /// The server's shared state seen from the C callbacks: the handler and the requests in flight.
 final class ServerCore: Sendable {
     let handler: any HTTPHandler
+    /// The memory all buffered request bodies share.
+    let bodyBudget: BodyBudget
     private let active = Mutex<[ObjectIdentifier: RequestContext]>([:])
 
-    init(handler: any HTTPHandler) {
+    init(handler: any HTTPHandler, bodyMemoryLimit: Int) {
         self.handler = handler
+        self.bodyBudget = BodyBudget(limit: bodyMemoryLimit)
     }
 
     /// Registers a new request.
     func begin(head: HTTPRequestHead, connection: MHDConnection, fd: Int32) -> RequestContext {
-        let context = RequestContext(head: head, connection: connection, fd: fd, handler: handler) { [weak self] ended in
+        let context = RequestContext(head: head, connection: connection, fd: fd, handler: handler, budget: bodyBudget) {
+            [weak self] ended in
             self?.end(ended)
         }
         active.withLock { $0[ObjectIdentifier(context)] = context }

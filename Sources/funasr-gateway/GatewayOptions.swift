@@ -53,6 +53,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("upload-limit"), help: "Body cap in bytes of the audio upload routes (default: 26214400).")
     var uploadLimit: Int = 25 << 20
 
+    @Option(name: .customLong("body-memory-limit"), help: "Bytes all request bodies being received at once may hold; past it 503 + Retry-After [env: FUNASR_GATEWAY_BODY_MEMORY_LIMIT] (default: 268435456).")
+    var bodyMemoryLimit: Int?
+
     @Option(name: .customLong("upstream-timeout"), help: "Seconds to wait for DashScope's response head (default: 30).")
     var upstreamTimeout: Int = 30
 
@@ -95,6 +98,14 @@ struct GatewayOptions: ParsableArguments {
         config.idleTimeoutSeconds = idleTimeout
         config.jsonBodyLimit = jsonBodyLimit
         config.audioBodyLimit = uploadLimit
+        if let limit = bodyMemoryLimit {
+            config.bodyMemoryLimit = limit
+        } else if let text = environment["FUNASR_GATEWAY_BODY_MEMORY_LIMIT"], !text.isEmpty {
+            guard let limit = Int(text) else {
+                throw ConfigurationError("FUNASR_GATEWAY_BODY_MEMORY_LIMIT must be a number of bytes")
+            }
+            config.bodyMemoryLimit = limit
+        }
         config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
         config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }

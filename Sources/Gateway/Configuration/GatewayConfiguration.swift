@@ -24,6 +24,8 @@ public struct GatewayConfiguration: Sendable {
     public var jsonBodyLimit = 1 << 20
     /// Body cap of routes that carry audio.
     public var audioBodyLimit = 25 << 20
+    /// Bytes all request bodies being received at once may hold together (503 + Retry-After past it).
+    public var bodyMemoryLimit = 256 << 20
     /// Longest `?wait=` a client may ask for, in seconds.
     public var maxWaitSeconds = 120
     /// Seconds in-flight requests get to finish on SIGTERM.
@@ -74,7 +76,8 @@ public struct GatewayConfiguration: Sendable {
             _ = bad
             throw ConfigurationError("every local token must be at least 8 characters without spaces or commas")
         }
-        if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || jsonBodyLimit <= 0 || audioBodyLimit <= 0 {
+        if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || jsonBodyLimit <= 0 || audioBodyLimit <= 0
+            || bodyMemoryLimit <= 0 {
             throw ConfigurationError("limits and timeouts must be positive")
         }
     }

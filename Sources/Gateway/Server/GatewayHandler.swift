@@ -8,6 +8,7 @@ final class GatewayHandler: HTTPHandler {
     let router: Router
     let configuration: GatewayConfiguration
     let tokens: TokenVerifier
+    let browserGuard: BrowserRequestGuard
     let logger: Logger
     let metrics: any ServerMetrics
 
@@ -15,6 +16,8 @@ final class GatewayHandler: HTTPHandler {
         self.router = router
         self.configuration = configuration
         self.tokens = TokenVerifier(tokens: configuration.tokens)
+        self.browserGuard = BrowserRequestGuard(
+            tokensEnabled: !configuration.tokens.isEmpty, listensOnLoopback: configuration.listen.isLoopback)
         self.logger = logger
         self.metrics = metrics
     }
@@ -31,14 +34,78 @@ final class GatewayHandler: HTTPHandler {
     }
 
     func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
+        refusal(.payloadTooLarge(limit: limit), for: head)
+    }
+
+    /// 404/405, 401 and the browser guard's 403, decided from the head before any body byte is read.
+    func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse? {
+        guard case .refused(let error, let style, let routeName) = admit(head) else { return nil }
+        return answer(error, style: style, head: head, routeName: routeName)
+    }
+
+    /// The server's own head-time refusals (framing, size, body memory budget) in the route's error shape.
+    func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse {
+        var error: GatewayError
+        switch reason {
+        case .badFraming(let why):
+            error = GatewayError(status: 400, code: "bad_request_framing", message: why)
+        case .payloadTooLarge(let limit):
+            error = GatewayError(
+                status: 413, code: "payload_too_large",
+                message: "request body is larger than the \(limit) bytes this route accepts")
+        case .busy:
+            error = GatewayError(
+                status: 503, code: "server_busy",
+                message: "too many request bodies are being received at once; retry shortly")
+            error.headers = [("Retry-After", "1")]
+        }
+        if case .found(let route, _) = router.match(method: head.method, path: head.path) {
+            return answer(error, style: route.errorStyle, head: head, routeName: route.name)
+        }
+        return answer(error, style: Self.errorStyle(forPath: head.path), head: head, routeName: "-")
+    }
+
+    private func answer(_ error: GatewayError, style: ErrorStyle, head: HTTPRequestHead, routeName: String) -> HTTPResponse {
         let requestID = Self.requestID(from: head.headers)
-        let error = GatewayError(
-            status: 413, code: "payload_too_large",
-            message: "request body is larger than the \(limit) bytes this route accepts")
-        var response = Self.errorStyle(forPath: head.path).response(for: error, requestID: requestID)
+        var response = style.response(for: error, requestID: requestID)
         finish(&response, requestID: requestID)
-        log(head: head, route: "-", status: 413, bytes: 0, started: .now, trace: RequestTrace(), requestID: requestID)
+        let bytes = if case .bytes(let body) = response.body { body.count } else { -1 }
+        log(head: head, route: routeName, status: error.status, bytes: bytes, started: .now, trace: RequestTrace(),
+            requestID: requestID)
         return response
+    }
+
+    private enum Admission {
+        case route(Route, [String: String])
+        case refused(GatewayError, ErrorStyle, routeName: String)
+    }
+
+    /// Routing, the local token and the browser guard: everything decided from the head alone.
+    private func admit(_ head: HTTPRequestHead) -> Admission {
+        switch router.match(method: head.method, path: head.path) {
+        case .notFound:
+            return .refused(
+                .notFound("no route for \(head.method) \(head.path)"), Self.errorStyle(forPath: head.path), routeName: "-")
+        case .methodNotAllowed(let allowed):
+            var error = GatewayError(
+                status: 405, code: "method_not_allowed",
+                message: "\(head.method) is not allowed on \(head.path); use \(allowed.joined(separator: ", "))")
+            error.headers = [("Allow", allowed.joined(separator: ", "))]
+            return .refused(error, Self.errorStyle(forPath: head.path), routeName: "-")
+        case .found(let route, let parameters):
+            guard route.requiresAuth else { return .route(route, parameters) }
+            if !tokens.accepts(authorization: head.headers["Authorization"]) {
+                var error = GatewayError(
+                    status: 401, code: "unauthorized",
+                    message: "missing or unknown local token: send Authorization: Bearer <token>")
+                error.headers = [("WWW-Authenticate", "Bearer")]
+                return .refused(error, route.errorStyle, routeName: route.name)
+            }
+            if let error = browserGuard.refusal(for: head.headers) {
+                return .refused(error, route.errorStyle, routeName: route.name)
+            }
+            return .route(route, parameters)
+        }
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -47,31 +114,18 @@ final class GatewayHandler: HTTPHandler {
         let trace = RequestTrace(metrics: metrics)
         var routeName = "-"
         var response: HTTPResponse
-        switch router.match(method: request.head.method, path: request.head.path) {
-        case .notFound:
-            response = Self.errorStyle(forPath: request.head.path).response(
-                for: .notFound("no route for \(request.head.method) \(request.head.path)"), requestID: requestID)
-        case .methodNotAllowed(let allowed):
-            var error = GatewayError(
-                status: 405, code: "method_not_allowed",
-                message: "\(request.head.method) is not allowed on \(request.head.path); use \(allowed.joined(separator: ", "))")
-            error.headers = [("Allow", allowed.joined(separator: ", "))]
-            response = Self.errorStyle(forPath: request.head.path).response(for: error, requestID: requestID)
-        case .found(let route, let parameters):
+        switch admit(request.head) {
+        case .refused(let error, let style, let name):
+            // Normally answered by earlyResponse before the body; kept so handle() alone is never less strict.
+            routeName = name
+            response = style.response(for: error, requestID: requestID)
+        case .route(let route, let parameters):
             routeName = route.name
-            if route.requiresAuth, !tokens.accepts(authorization: request.head.headers["Authorization"]) {
-                var error = GatewayError(
-                    status: 401, code: "unauthorized",
-                    message: "missing or unknown local token: send Authorization: Bearer <token>")
-                error.headers = [("WWW-Authenticate", "Bearer")]
-                response = route.errorStyle.response(for: error, requestID: requestID)
-            } else {
-                let context = RouteContext(request: request, parameters: parameters, requestID: requestID, trace: trace)
-                do {
-                    response = try await route.handler(context)
-                } catch {
-                    response = route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
-                }
+            let context = RouteContext(request: request, parameters: parameters, requestID: requestID, trace: trace)
+            do {
+                response = try await route.handler(context)
+            } catch {
+                response = route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
             }
         }
         finish(&response, requestID: requestID, trace: trace)

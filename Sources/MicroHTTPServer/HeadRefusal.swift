@@ -1,0 +1,9 @@
+/// Why the server refused a request from its head alone, before reading any of its body.
+public enum HeadRefusal: Sendable, Equatable {
+    /// The message framing is ambiguous or unsupported (RFC 9112 §6.1/§6.3): 400, and the connection closes.
+    case badFraming(String)
+    /// The declared (or received) body passes the route's cap: 413.
+    case payloadTooLarge(limit: Int)
+    /// The global budget for buffered request bodies cannot cover this body now: 503, retry shortly.
+    case busy
+}
