@@ -26,7 +26,7 @@ public struct RetryPolicy: Sendable, Equatable {
     public enum Failure: Sendable, Equatable {
         /// No connection could be made: nothing was sent.
         case notSent
-        /// The exchange failed after the request may have been sent (timeout, dropped connection).
+        /// The exchange failed after the request may have been sent (timeout, dropped connection): never retried.
         case transport
         /// DashScope answered this status, with this `Retry-After` value.
         case status(Int, retryAfter: String?)
@@ -43,7 +43,8 @@ public struct RetryPolicy: Sendable, Equatable {
         case .notSent:
             break
         case .transport:
-            guard idempotent else { return nil }
+            // A timeout or a dropped connection: DashScope may be working on it, and the deadline is spent.
+            return nil
         case .status(let status, let header):
             guard idempotent, status == 429 || (500...599).contains(status) else { return nil }
             retryAfter = header.flatMap(Self.seconds)

@@ -9,7 +9,7 @@ import Testing
         #expect(policy.delay(after: .status(500, retryAfter: nil), attempt: 1, elapsed: .zero, idempotent: true, jitter: 1) == .milliseconds(100))
         #expect(policy.delay(after: .status(503, retryAfter: nil), attempt: 2, elapsed: .zero, idempotent: true, jitter: 1) == .milliseconds(200))
         #expect(policy.delay(after: .status(429, retryAfter: nil), attempt: 2, elapsed: .zero, idempotent: true, jitter: 0.5) == .milliseconds(100))
-        #expect(policy.delay(after: .transport, attempt: 1, elapsed: .zero, idempotent: true, jitter: 0) == .zero)
+        #expect(policy.delay(after: .notSent, attempt: 1, elapsed: .zero, idempotent: true, jitter: 0) == .zero)
         let capped = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .milliseconds(300), budget: .seconds(5))
         #expect(capped.delay(after: .status(500, retryAfter: nil), attempt: 6, elapsed: .zero, idempotent: true, jitter: 1) == .milliseconds(300))
     }
@@ -24,6 +24,7 @@ import Testing
         #expect(policy.delay(after: .status(500, retryAfter: nil), attempt: 1, elapsed: .zero, idempotent: false, jitter: 1) == nil)
         #expect(policy.delay(after: .status(429, retryAfter: "1"), attempt: 1, elapsed: .zero, idempotent: false, jitter: 1) == nil)
         #expect(policy.delay(after: .transport, attempt: 1, elapsed: .zero, idempotent: false, jitter: 1) == nil)
+        #expect(policy.delay(after: .transport, attempt: 1, elapsed: .zero, idempotent: true, jitter: 1) == nil, "a timeout spent the deadline")
         #expect(policy.delay(after: .notSent, attempt: 1, elapsed: .zero, idempotent: false, jitter: 1) == .milliseconds(100))
     }
 
