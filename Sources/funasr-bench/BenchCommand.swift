@@ -7,5 +7,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "funasr-bench",
         abstract: "Benchmark tools for funasr-gateway (used by scripts/bench.sh).",
-        subcommands: [SSEUpstreamCommand.self, SSEClientCommand.self, StartupCommand.self, ReportCommand.self, ClientFloorCommand.self, PacedLatencyCommand.self])
+        subcommands: [
+            SSEUpstreamCommand.self, SSEClientCommand.self, StartupCommand.self, ReportCommand.self, ClientFloorCommand.self,
+            PacedLatencyCommand.self, BadInputCommand.self,
+        ])
 }
