@@ -21,6 +21,11 @@ public final class ResponseBodyWriter: Sendable {
         try await buffer.write(Array(text.utf8))
     }
 
+    /// Queues bytes only if they fit without waiting (e.g. a keep-alive); false when the client is behind.
+    public func writeIfRoom(_ bytes: [UInt8]) throws -> Bool {
+        try buffer.writeIfRoom(bytes)
+    }
+
     /// Ends the stream abruptly: what is queued is sent, then the connection closes without the chunked terminator.
     public func abortConnection() {
         buffer.finish(abruptly: true)

@@ -25,7 +25,8 @@ final class StreamBuffer: Sendable {
         var cutWhenDrained = false
         var aborted = false
         var readerSuspended = false
-        var producerWaiting: CheckedContinuation<Void, Error>?
+        /// Every writer waiting for the queue to drain (the relay and its keep-alive ticker can both wait).
+        var producersWaiting: [CheckedContinuation<Void, Error>] = []
         var queued: Int { pending.count - readIndex }
     }
 
@@ -69,7 +70,7 @@ final class StreamBuffer: Sendable {
                 let resumeNow: Result<Void, Error>? = state.withLock { s in
                     if s.aborted { return .failure(ClientDisconnected()) }
                     if s.queued <= highWater { return .success(()) }
-                    s.producerWaiting = continuation
+                    s.producersWaiting.append(continuation)
                     return nil
                 }
                 if let resumeNow { continuation.resume(with: resumeNow) }
@@ -79,9 +80,23 @@ final class StreamBuffer: Sendable {
         }
     }
 
+    /// Queues bytes only when they fit under the high-water mark; never waits. False when they did not fit.
+    func writeIfRoom(_ bytes: [UInt8]) throws -> Bool {
+        try state.withLock { s in
+            if s.aborted || s.finished { throw ClientDisconnected() }
+            if s.queued + bytes.count > highWater { return false }
+            s.pending.append(contentsOf: bytes)
+            if s.readerSuspended, !bytes.isEmpty {
+                s.readerSuspended = false
+                wake()
+            }
+            return true
+        }
+    }
+
     /// Called by the content reader: the next bytes (at most `max`), or what to do instead.
     func read(max: Int) -> ReadOutcome {
-        var continuation: CheckedContinuation<Void, Error>?
+        var continuations: [CheckedContinuation<Void, Error>] = []
         let outcome: ReadOutcome = state.withLock { s in
             if s.aborted { return .abort }
             if s.queued == 0 {
@@ -100,13 +115,12 @@ final class StreamBuffer: Sendable {
                 s.pending.removeFirst(s.readIndex)
                 s.readIndex = 0
             }
-            if s.queued <= highWater / 2, let waiting = s.producerWaiting {
-                s.producerWaiting = nil
-                continuation = waiting
+            if s.queued <= highWater / 2, !s.producersWaiting.isEmpty {
+                swap(&continuations, &s.producersWaiting)
             }
             return .bytes(chunk)
         }
-        continuation?.resume()
+        for continuation in continuations { continuation.resume() }
         return outcome
     }
 
@@ -125,16 +139,16 @@ final class StreamBuffer: Sendable {
 
     /// The client left or the server is stopping: fail waiting and future writes.
     func abort() {
-        let continuation: CheckedContinuation<Void, Error>? = state.withLock { s in
+        let continuations: [CheckedContinuation<Void, Error>] = state.withLock { s in
             s.aborted = true
             if s.readerSuspended {
                 s.readerSuspended = false
                 wake()
             }
-            defer { s.producerWaiting = nil }
-            return s.producerWaiting
+            defer { s.producersWaiting = [] }
+            return s.producersWaiting
         }
-        continuation?.resume(throwing: ClientDisconnected())
+        for continuation in continuations { continuation.resume(throwing: ClientDisconnected()) }
     }
 
     /// True while the reader is parked waiting for bytes (the connection is suspended).

@@ -52,6 +52,56 @@ import Testing
         #expect(suspends.withLock { $0 } == 2)
     }
 
+    @Test func everyWaitingWriterResumesOnceTheReaderDrains() async throws {
+        // The relay and its keep-alive ticker can both wait on a full buffer: neither may be forgotten.
+        let buffer = StreamBuffer(highWater: 1024, suspend: {}, wake: {})
+        try await buffer.write([UInt8](repeating: 1, count: 1024))
+        let started = Counter()
+        let resumed = Counter()
+        for byte in [UInt8(2), 3] {
+            Task { [buffer, started, resumed] in
+                started.add()
+                try await buffer.write([UInt8](repeating: byte, count: 100))
+                resumed.add()
+            }
+        }
+        while started.value < 2 { await Task.yield() }
+        for _ in 0..<200 { await Task.yield() }
+        #expect(resumed.value == 0)
+        var drained = 0
+        while case .bytes(let bytes) = buffer.read(max: 4096) { drained += bytes.count }
+        // Bounded wait (a forgotten writer would never resume): at most ~5 s, usually a few yields.
+        for _ in 0..<500 where resumed.value < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(resumed.value == 2, "a waiting writer was forgotten")
+        while case .bytes(let bytes) = buffer.read(max: 4096) { drained += bytes.count }
+        #expect(drained == 1224)
+        buffer.abort()
+    }
+
+    @Test func abortFailsEveryWaitingWriter() async throws {
+        let buffer = StreamBuffer(highWater: 1024, suspend: {}, wake: {})
+        try await buffer.write([UInt8](repeating: 1, count: 1024))
+        let failed = Counter()
+        for _ in 0..<3 {
+            Task { [buffer, failed] in
+                do { try await buffer.write([UInt8](repeating: 2, count: 100)) } catch { failed.add() }
+            }
+        }
+        for _ in 0..<200 { await Task.yield() }
+        buffer.abort()
+        for _ in 0..<500 where failed.value < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(failed.value == 3, "a waiting writer was not told the client left")
+    }
+
+    @Test func writeIfRoomNeverWaitsAndRefusesWhatDoesNotFit() async throws {
+        let buffer = StreamBuffer(highWater: 1024, suspend: {}, wake: {})
+        #expect(try buffer.writeIfRoom([UInt8](repeating: 1, count: 1000)))
+        #expect(try !buffer.writeIfRoom([UInt8](repeating: 2, count: 100)))
+        #expect(buffer.read(max: 4096) == .bytes([UInt8](repeating: 1, count: 1000)))
+        buffer.finish()
+        #expect(throws: ClientDisconnected.self) { try buffer.writeIfRoom([1]) }
+    }
+
     @Test func abruptFinishSendsWhatIsQueuedThenCuts() async throws {
         let buffer = StreamBuffer(highWater: 1024, suspend: {}, wake: {})
         try await buffer.write([9, 9])
@@ -59,6 +109,13 @@ import Testing
         #expect(buffer.read(max: 10) == .bytes([9, 9]))
         #expect(buffer.read(max: 10) == .abort)
     }
+}
+
+/// A thread-safe count shared with writer tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add() { count.withLock { $0 += 1 } }
 }
 
 @Suite struct HTTPHeadersTests {

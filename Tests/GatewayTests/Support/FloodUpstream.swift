@@ -5,6 +5,8 @@ import Synchronization
 final class FloodUpstream: HTTPHandler {
     let written = Mutex(0)
     let finished = Mutex(false)
+    /// True once the producer returned, finished or because its client (the gateway) went away.
+    let ended = Mutex(false)
     let events: Int
     let eventBytes: Int
 
@@ -20,6 +22,7 @@ final class FloodUpstream: HTTPHandler {
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let padding = String(repeating: "x", count: max(0, eventBytes - 80))
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/event-stream"], body: .stream { [self] writer in
+            defer { ended.withLock { $0 = true } }
             for index in 1...events {
                 let block = "id:\(index)\nevent:result\n:HTTP_STATUS/200\ndata:{\"output\":{\"text\":\"\(padding)\"}}\n\n"
                 do { try await writer.write(block) } catch { return }
