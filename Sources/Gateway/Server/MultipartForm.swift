@@ -42,11 +42,24 @@ enum MultipartForm {
 
     /// The parts of `body`; `limit(name)` caps each part by its field name.
     static func parse(_ body: [UInt8], contentType: String?, limit: (String) -> Int) throws(MultipartFormError) -> [FormPart] {
+        var comparisons = 0
+        return try parse(body, contentType: contentType, limit: limit, comparisons: &comparisons)
+    }
+
+    /// The same, counting the byte comparisons its searches made in `comparisons` (tests prove the work is linear).
+    static func parse(
+        _ body: [UInt8], contentType: String?, limit: (String) -> Int, comparisons: inout Int
+    ) throws(MultipartFormError) -> [FormPart] {
         guard let boundary = boundary(contentType: contentType) else { throw .notMultipart }
         let delimiter = Array("--\(boundary)".utf8)
         let crlf: [UInt8] = [0x0D, 0x0A]
-        // The first delimiter may follow a preamble; every later one is preceded by CRLF.
-        guard var cursor = find(delimiter, in: body, from: 0, atLineStart: true) else {
+        // Every search is linear in what it scans (BytePattern), so a hostile body costs O(n) in all.
+        let nextDelimiter = BytePattern(crlf + delimiter)
+        let headerEnd = BytePattern([0x0D, 0x0A, 0x0D, 0x0A])
+        // The first delimiter may follow a preamble (at the very start or right after a CRLF); every later one is
+        // preceded by CRLF.
+        let atLineStart = { (index: Int) in index == 0 || (index >= 2 && body[index - 2] == 0x0D && body[index - 1] == 0x0A) }
+        guard var cursor = BytePattern(delimiter).firstMatch(in: body, from: 0, comparisons: &comparisons, accept: atLineStart) else {
             throw .malformed("the multipart body has no parts")
         }
         cursor += delimiter.count
@@ -58,13 +71,13 @@ enum MultipartForm {
                 throw .malformed("a multipart boundary line has trailing characters")
             }
             cursor += 2
-            guard let headersEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: cursor - 2, atLineStart: false),
-                  headersEnd - cursor <= headerLimit
+            guard let headersEnd = headerEnd.firstMatch(
+                      in: body, from: cursor - 2, end: cursor + headerLimit + 4, comparisons: &comparisons)
             else { throw .malformed("the multipart body ended inside a part's headers") }
             var part = try headers(body[cursor..<max(cursor, headersEnd)])
             let contentStart = headersEnd + 4
             // From two bytes back: with an empty body the header block's last CRLF is also the delimiter's.
-            guard let next = find(crlf + delimiter, in: body, from: contentStart - 2, atLineStart: false) else {
+            guard let next = nextDelimiter.firstMatch(in: body, from: contentStart - 2, comparisons: &comparisons) else {
                 throw .malformed("the multipart body ended inside a part (no closing boundary)")
             }
             let contentEnd = max(contentStart, next)
@@ -109,23 +122,6 @@ enum MultipartForm {
         var index = start
         while index < body.count, body[index] == 0x20 || body[index] == 0x09 { index += 1 }
         return index
-    }
-
-    /// The first index at or after `start` where `needle` occurs; with `atLineStart`, only at the very start
-    /// of the body or right after a CRLF.
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, atLineStart: Bool) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = max(0, start)
-        let last = haystack.count - needle.count
-        while index <= last {
-            guard let candidate = haystack[index...last].firstIndex(of: first) else { return nil }
-            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle),
-               !atLineStart || candidate == 0 || (candidate >= 2 && haystack[candidate - 2] == 0x0D && haystack[candidate - 1] == 0x0A) {
-                return candidate
-            }
-            index = candidate + 1
-        }
-        return nil
     }
 }
 
