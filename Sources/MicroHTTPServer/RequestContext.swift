@@ -226,6 +226,18 @@ final class RequestContext: Sendable {
         stream?.abort()
     }
 
+    /// Shutdown past the drain deadline: cancels the work like `abort()`, and a request still waiting for its
+    /// handler is answered 503 at once, so no connection stays suspended when the daemon stops.
+    func endForShutdown() {
+        abort()
+        state.withLock { s in
+            guard !s.closed, case .handling = s.phase else { return }
+            s.phase = .ready(HTTPResponse(
+                status: 503, contentType: "text/plain", text: "server shutting down",
+                headers: ["Connection": "close", "Retry-After": "1"]))
+            connection.resume()
+        }
+    }
 
     /// libmicrohttpd finished with the request (sent, failed or the client left).
     func connectionClosed() {

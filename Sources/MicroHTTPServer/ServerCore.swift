@@ -38,10 +38,11 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// Cancels every request in flight (drain timeout passed).
+    /// Ends every request in flight (drain timeout passed): handlers cancelled, streams cut, waiting requests
+    /// answered, so every suspended connection is resumed and closes.
     func abortAll() {
         for context in active.withLock({ Array($0.values) }) {
-            context.abort()
+            context.endForShutdown()
         }
     }
 }
