@@ -20,6 +20,7 @@ public final class Simulator: HTTPHandler {
     }
 
     let state: Mutex<State>
+    let inFlight = ConcurrencyGauge()
 
     /// Creates a double; `clock` drives the task lifecycle, `sleep` the pacing and delay faults, `logger` gets one debug line per request.
     public init(
@@ -51,6 +52,11 @@ public final class Simulator: HTTPHandler {
     /// Every request received (except `/simulator/` control calls), in arrival order.
     public func receivedRequests() -> [RecordedRequest] {
         state.withLock { $0.requests }
+    }
+
+    /// The most requests to `endpoint` the double was answering at once (a slow-first-byte fault makes them overlap).
+    public func peakConcurrentRequests(to endpoint: SimulatorEndpoint) -> Int {
+        inFlight.peak(endpoint)
     }
 
     /// Forgets the recorded requests.
@@ -99,6 +105,8 @@ public final class Simulator: HTTPHandler {
         case .success(let resolved): route = resolved
         case .failure(let error): return error.response(requestID: requestID)
         }
+        inFlight.enter(route.endpoint)
+        defer { inFlight.leave(route.endpoint) }
         let streaming = route == .generation && head.headers["X-DashScope-SSE"]?.lowercased() == "enable"
         let taken = state.withLock { $0.faults.take(for: route.endpoint, streaming: streaming) }
         if !taken.isEmpty { logger.debug("injecting faults", metadata: ["faults": "\(taken)", "path": "\(head.path)"]) }

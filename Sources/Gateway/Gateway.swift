@@ -29,7 +29,11 @@ public final class Gateway: Sendable {
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
             metrics: metrics)
         var routes = HealthRoutes(simulated: configuration.simulated).routes
-        routes += TranscriptionRoutes(client: client, maxWaitSeconds: configuration.maxWaitSeconds).routes
+        routes += TranscriptionRoutes(
+            client: client, maxWaitSeconds: configuration.maxWaitSeconds,
+            waitSlots: WaitSlots(limit: configuration.maxWaiters),
+            inlineTranscriptsBudget: configuration.inlineTranscriptsBudget
+        ).routes
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, simulated: configuration.simulated).routes

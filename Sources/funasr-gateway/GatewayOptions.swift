@@ -41,6 +41,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-wait"), help: "Longest ?wait= in seconds a client may ask for (default: 120).")
     var maxWait: Int = 120
 
+    @Option(name: .customLong("max-waiters"), help: "Most ?wait= long polls held at once; past it the current state is answered without waiting (X-FunASR-Wait: skipped) [env: FUNASR_GATEWAY_MAX_WAITERS] (default: 256).")
+    var maxWaiters: Int?
+
     @Option(name: .customLong("connection-limit"), help: "Most connections open at once (default: 4096).")
     var connectionLimit: Int = 4096
 
@@ -94,6 +97,12 @@ struct GatewayOptions: ParsableArguments {
         config.allowUnauthenticated = allowUnauthenticated
         config.drainTimeoutSeconds = drainTimeout
         config.maxWaitSeconds = maxWait
+        if let limit = maxWaiters {
+            config.maxWaiters = limit
+        } else if let text = environment["FUNASR_GATEWAY_MAX_WAITERS"], !text.isEmpty {
+            guard let limit = Int(text) else { throw ConfigurationError("FUNASR_GATEWAY_MAX_WAITERS must be a number") }
+            config.maxWaiters = limit
+        }
         config.connectionLimit = connectionLimit
         config.idleTimeoutSeconds = idleTimeout
         config.jsonBodyLimit = jsonBodyLimit

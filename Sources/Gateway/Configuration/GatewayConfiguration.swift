@@ -28,6 +28,10 @@ public struct GatewayConfiguration: Sendable {
     public var bodyMemoryLimit = 256 << 20
     /// Longest `?wait=` a client may ask for, in seconds.
     public var maxWaitSeconds = 120
+    /// Most `?wait=` long polls held at once; past it the current state is answered without waiting.
+    public var maxWaiters = 256
+    /// Most bytes of result documents one `?include=transcripts` response inlines.
+    public var inlineTranscriptsBudget = 32 << 20
     /// Seconds in-flight requests get to finish on SIGTERM.
     public var drainTimeoutSeconds = 20
     /// Most connections open at once.
@@ -75,6 +79,9 @@ public struct GatewayConfiguration: Sendable {
         if let bad = tokens.first(where: { $0.count < 8 || $0.contains(where: { $0 == " " || $0 == "," }) }) {
             _ = bad
             throw ConfigurationError("every local token must be at least 8 characters without spaces or commas")
+        }
+        if maxWaiters < 0 || inlineTranscriptsBudget < 0 {
+            throw ConfigurationError("the wait and inline-transcript limits must not be negative")
         }
         if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || jsonBodyLimit <= 0 || audioBodyLimit <= 0
             || bodyMemoryLimit <= 0 {

@@ -7,6 +7,14 @@ import MicroHTTPServer
 struct TranscriptionRoutes: Sendable {
     let client: DashScopeClient
     let maxWaitSeconds: Int
+    /// The `?wait=` long polls held at once; past them a request answers the current state without waiting.
+    var waitSlots = WaitSlots(limit: 256)
+    /// How `?include=transcripts` downloads and bounds the documents.
+    var inliner: TranscriptInliner {
+        TranscriptInliner(client: client, budget: inlineTranscriptsBudget)
+    }
+    /// Most bytes of result documents inlined in one response.
+    var inlineTranscriptsBudget = TranscriptInliner.defaultBudget
 
     var routes: [Route] {
         [
@@ -33,15 +41,24 @@ struct TranscriptionRoutes: Sendable {
 
     func get(_ context: RouteContext) async throws -> HTTPResponse {
         let id = try TaskID.from(context)
-        let wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
+        var wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
         let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
+        // Past the wait limit the current state is answered at once, flagged: still a correct answer that a
+        // polling client handles as any other, where a 503 would turn the gateway's own limit into failures.
+        var headers: HTTPHeaders = [:]
+        let holdsSlot = wait > 0 && waitSlots.acquire()
+        defer { if holdsSlot { waitSlots.release() } }
+        if wait > 0, !holdsSlot {
+            wait = 0
+            headers.replace("X-FunASR-Wait", "skipped")
+        }
         let task = try await TaskWaiter(client: client).wait(for: id, seconds: wait, context.upstream)
         try Self.requireKnown(task, id: id)
         var view = TaskView.render(task)
         if includeTranscripts {
-            view = await inlineTranscripts(into: view, task: task, context)
+            view = await inliner.inline(into: view, task: task, taskID: id, context)
         }
-        return JSONResponse.make(view)
+        return JSONResponse.make(view, headers: headers)
     }
 
     func transcript(_ context: RouteContext) async throws -> HTTPResponse {
@@ -114,37 +131,6 @@ struct TranscriptionRoutes: Sendable {
         case .failure(let error):
             throw error
         }
-    }
-
-    private func inlineTranscripts(into view: JSONValue, task: TaskQueryResponse, _ context: RouteContext) async -> JSONValue {
-        guard var object = view.objectValue, var files = object["files"]?.arrayValue else { return view }
-        let results = task.output.results ?? []
-        let downloads = await withTaskGroup(of: (Int, JSONValue).self) { group in
-            for (index, result) in results.enumerated() where result.subtaskStatus == .succeeded {
-                guard let url = result.transcriptionURL else { continue }
-                group.addTask {
-                    do {
-                        let bytes = try await client.resultDocument(url, context.upstream)
-                        return (index, .object(["transcript": JSONValue.parse(bytes) ?? .null]))
-                    } catch {
-                        let failure = GatewayError.from(error)
-                        return (index, .object(["transcript_error": .object([
-                            "code": .string(failure.code), "message": .string(failure.message),
-                        ])]))
-                    }
-                }
-            }
-            var collected: [Int: JSONValue] = [:]
-            for await (index, value) in group { collected[index] = value }
-            return collected
-        }
-        for (index, addition) in downloads where index < files.count {
-            guard var file = files[index].objectValue, let extra = addition.objectValue else { continue }
-            file.merge(extra) { _, new in new }
-            files[index] = .object(file)
-        }
-        object["files"] = .array(files)
-        return .object(object)
     }
 
     static func waitSeconds(_ text: String?, max: Int) throws -> Int {

@@ -1,0 +1,87 @@
+import DashScope
+import JSON
+
+/// Inlines each succeeded file's result document into a task view (`?include=transcripts`), bounded: at most
+/// `concurrency` documents downloaded or held at a time, and at most `budget` bytes of documents per response.
+/// Documents are accepted in file order; one that does not fit gets a `transcript_error` (`transcript_too_large`)
+/// pointing at `/transcript?file=K`.
+struct TranscriptInliner: Sendable {
+    /// Most documents downloading (or downloaded and not yet accepted) at once.
+    static let defaultConcurrency = 4
+    /// Most bytes of result documents inlined in one response.
+    static let defaultBudget = 32 << 20
+
+    let client: DashScopeClient
+    var concurrency = TranscriptInliner.defaultConcurrency
+    var budget = TranscriptInliner.defaultBudget
+
+    /// `view` with `transcript` or `transcript_error` added to each succeeded file.
+    func inline(into view: JSONValue, task: TaskQueryResponse, taskID: String, _ context: RouteContext) async -> JSONValue {
+        guard var object = view.objectValue, var files = object["files"]?.arrayValue else { return view }
+        let jobs: [(file: Int, url: String)] = (task.output.results ?? []).enumerated().compactMap { index, result in
+            guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else { return nil }
+            return (index, url)
+        }
+        var additions: [Int: JSONValue] = [:]
+        var remaining = budget
+        await withTaskGroup(of: (Int, Result<[UInt8], GatewayError>).self) { group in
+            var started = 0
+            var running = 0
+            var accepted = 0
+            var finished: [Int: Result<[UInt8], GatewayError>] = [:]
+            while true {
+                // Downloaded documents wait here until every earlier one is accepted, so they count as running.
+                while started < jobs.count, running + finished.count < max(1, concurrency) {
+                    let (position, url) = (started, jobs[started].url)
+                    group.addTask {
+                        do {
+                            return (position, .success(try await client.resultDocument(url, context.upstream)))
+                        } catch {
+                            return (position, .failure(GatewayError.from(error)))
+                        }
+                    }
+                    started += 1
+                    running += 1
+                }
+                guard let (position, outcome) = await group.next() else { break }
+                running -= 1
+                finished[position] = outcome
+                while let next = finished.removeValue(forKey: accepted) {
+                    let file = jobs[accepted].file
+                    additions[file] = accept(next, file: file, taskID: taskID, remaining: &remaining)
+                    accepted += 1
+                }
+            }
+        }
+        for (index, addition) in additions where index < files.count {
+            guard var file = files[index].objectValue, let extra = addition.objectValue else { continue }
+            file.merge(extra) { _, new in new }
+            files[index] = .object(file)
+        }
+        object["files"] = .array(files)
+        return .object(object)
+    }
+
+    /// The addition for one file: its document if it fits in what is left of the budget, else why not.
+    private func accept(
+        _ outcome: Result<[UInt8], GatewayError>, file: Int, taskID: String, remaining: inout Int
+    ) -> JSONValue {
+        switch outcome {
+        case .success(let bytes) where bytes.count <= remaining:
+            remaining -= bytes.count
+            return .object(["transcript": JSONValue.parse(bytes) ?? .null])
+        case .success(let bytes):
+            return Self.error(
+                code: "transcript_too_large",
+                message: "file \(file)'s result document (\(bytes.count) bytes) does not fit in this response's "
+                    + "\(budget)-byte budget for inline transcripts; fetch it with "
+                    + "GET /v1/transcriptions/\(taskID)/transcript?file=\(file)")
+        case .failure(let failure):
+            return Self.error(code: failure.code, message: failure.message)
+        }
+    }
+
+    private static func error(code: String, message: String) -> JSONValue {
+        .object(["transcript_error": .object(["code": .string(code), "message": .string(message)])])
+    }
+}
