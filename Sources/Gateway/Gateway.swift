@@ -13,6 +13,7 @@ public final class Gateway: Sendable {
     private let client: DashScopeClient
     private let server: MicroHTTPServer
     private let logger: Logger
+    private let drain = DrainState()
 
     /// Builds the gateway; throws when the configuration is invalid.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
@@ -36,7 +37,7 @@ public final class Gateway: Sendable {
         ).routes
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
-        routes += OpsRoutes(metrics: metrics, readiness: readiness, simulated: configuration.simulated).routes
+        routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
         routes += NativeRoutes(client: client, events: events).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
         self.routes = routes
@@ -67,9 +68,16 @@ public final class Gateway: Sendable {
     /// Requests in flight (open streams included).
     public var activeRequests: Int { server.activeRequests }
 
-    /// Drains in-flight requests (up to the drain timeout), stops the server and closes the client.
+    /// Turns `/readyz` to 503 at once, keeps accepting for the shutdown delay, then drains in-flight requests (up
+    /// to the drain timeout), stops the server and closes the client.
     public func shutdown() async {
-        logger.info("funasr-gateway draining", metadata: ["in_flight": "\(server.activeRequests)"])
+        drain.begin()
+        logger.info("funasr-gateway draining", metadata: [
+            "in_flight": "\(server.activeRequests)", "shutdown_delay": "\(configuration.shutdownDelaySeconds)s",
+        ])
+        if configuration.shutdownDelaySeconds > 0 {
+            try? await Task.sleep(for: .seconds(configuration.shutdownDelaySeconds))
+        }
         await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
         await client.shutdown()
         logger.info("funasr-gateway stopped")

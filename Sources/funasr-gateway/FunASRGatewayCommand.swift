@@ -12,10 +12,10 @@ struct FunASRGatewayCommand: AsyncParsableCommand {
         commandName: "funasr-gateway",
         abstract: "A local HTTP gateway in front of Alibaba Cloud DashScope Fun-ASR speech recognition.",
         discussion: """
-            Without a subcommand the gateway runs (`serve`). `funasr-gateway serve --help` lists every flag with \
-            its environment variable (DASHSCOPE_API_KEY, DASHSCOPE_API_KEY_FILE, DASHSCOPE_REGION, \
-            DASHSCOPE_WORKSPACE_ID, DASHSCOPE_BASE_URL, FUNASR_GATEWAY_LISTEN, FUNASR_GATEWAY_TOKENS, …).
-            """,
+            Without a subcommand the gateway runs (`serve`) with these options, each with its environment \
+            variable where it has one (`funasr-gateway serve --help` shows the same list):
+
+            """ + ServeHelp.options,
         version: GatewayVersion.current,
         subcommands: [Serve.self, Simulate.self, ConfigCommand.self, Healthcheck.self],
         defaultSubcommand: Serve.self)
@@ -51,11 +51,15 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let signals = SignalWaiter { repeated in
+            logger.error("received \(repeated) again while shutting down; exiting now without finishing the drain")
+        }
         try gateway.start()
-        let signal = await SignalWaiter.waitForTermination()
-        logger.info("received \(signal); shutting down")
+        let signal = await signals.first()
+        logger.info("received \(signal); shutting down (send it again to exit at once)")
         await gateway.shutdown()
         await simulatorServer?.shutdown()
+        withExtendedLifetime(signals) {}
     }
 }
 

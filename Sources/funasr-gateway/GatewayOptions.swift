@@ -26,6 +26,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Comma-separated local client tokens; when set every route but health needs Authorization: Bearer <token> [env: FUNASR_GATEWAY_TOKENS].")
     var tokens: String?
 
+    @Option(name: .customLong("tokens-file"), help: "File of local client tokens, one per line or comma-separated; used when --tokens is not given [env: FUNASR_GATEWAY_TOKENS_FILE].")
+    var tokensFile: String?
+
     @Flag(name: .customLong("allow-unauthenticated"), help: "Allow a non-loopback listen address without local tokens.")
     var allowUnauthenticated = false
 
@@ -37,6 +40,9 @@ struct GatewayOptions: ParsableArguments {
 
     @Option(name: .customLong("drain-timeout"), help: "Seconds in-flight requests get to finish on SIGTERM/SIGINT (default: 20).")
     var drainTimeout: Int = 20
+
+    @Option(name: .customLong("shutdown-delay"), help: "Seconds between the first SIGTERM/SIGINT (readiness turns 503 at once) and closing the listener; a second signal exits at once.")
+    var shutdownDelay: Int = 0
 
     @Option(name: .customLong("max-wait"), help: "Longest ?wait= in seconds a client may ask for (default: 120).")
     var maxWait: Int = 120
@@ -74,14 +80,7 @@ struct GatewayOptions: ParsableArguments {
     /// Builds the configuration from flags, then environment, then defaults (without the simulator).
     func configuration(environment: [String: String]) throws -> GatewayConfiguration {
         var config = GatewayConfiguration()
-        if let key = apiKey ?? environment["DASHSCOPE_API_KEY"], !key.isEmpty {
-            config.apiKey = APIKey(key)
-        } else if let path = apiKeyFile ?? environment["DASHSCOPE_API_KEY_FILE"], !path.isEmpty {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError("cannot read the API key file \(path)")
-            }
-            config.apiKey = APIKey(text)
-        }
+        config.apiKey = try loadAPIKey(environment: environment)
         if let regionName = region ?? environment["DASHSCOPE_REGION"], !regionName.isEmpty {
             guard let parsed = DashScopeRegion(rawValue: regionName) else {
                 throw ConfigurationError("region must be cn-beijing or ap-southeast-1, not '\(regionName)'")
@@ -93,9 +92,10 @@ struct GatewayOptions: ParsableArguments {
         if let address = listen ?? environment["FUNASR_GATEWAY_LISTEN"], !address.isEmpty {
             config.listen = try ListenAddress(parsing: address)
         }
-        config.tokens = GatewayConfiguration.parseTokens(tokens ?? environment["FUNASR_GATEWAY_TOKENS"] ?? "")
+        config.tokens = try loadLocalTokens(environment: environment)
         config.allowUnauthenticated = allowUnauthenticated
         config.drainTimeoutSeconds = drainTimeout
+        config.shutdownDelaySeconds = shutdownDelay
         config.maxWaitSeconds = maxWait
         if let limit = maxWaiters {
             config.maxWaiters = limit

@@ -2,32 +2,32 @@ import DashScope
 import FoundationEssentials
 
 // What `funasr-gateway config` prints. Secrets never appear: the key is shown as `<redacted>` with where it came
-// from, the local tokens only as a count, and a base URL that carries user info (refused at start anyway) is not
-// echoed. Everything else is printed as the gateway would run with it, after flags, environment and defaults.
+// from, the local tokens only as a count, and a base URL that carries user info (refused at start anyway) is shown
+// with the user info replaced by `<redacted>`. Everything else is printed as the gateway would run with it, after
+// flags, environment and defaults.
 
 /// The effective configuration as `name: value` lines, with secrets redacted.
 public struct ConfigurationReport: Sendable {
     /// The lines, in print order.
     public var entries: [(name: String, value: String)]
 
-    private let baseURLWithUserInfo: String?
+    private let baseURL: String?
 
     /// Describes `configuration`; `keySource` says where the key came from (nil: no key configured).
     public init(configuration c: GatewayConfiguration, keySource: String?) {
-        let withUserInfo = c.baseURL.flatMap { $0.contains("@") ? $0 : nil }
-        baseURLWithUserInfo = withUserInfo
+        baseURL = c.baseURL
         var entries: [(name: String, value: String)] = []
         entries.append(("mode", c.simulated ? "simulated (built-in DashScope simulator, synthetic results)" : "dashscope"))
         let key = c.apiKey.map { $0.secret.isEmpty ? "empty" : "\($0)" } ?? "not set"
         entries.append(("dashscope_api_key", keySource.map { "\(key) (from \($0))" } ?? key))
         entries.append(("region", c.region.rawValue))
         entries.append(("workspace_id", c.workspaceID ?? "-"))
-        entries.append(("base_url", c.baseURL.map { $0.contains("@") ? "<redacted: contains user info>" : $0 } ?? "-"))
+        entries.append(("base_url", c.baseURL ?? "-"))
         switch Result(catching: { () throws(ConfigurationError) in try c.endpoint() }) {
         case .success(let endpoint): entries.append(("upstream", endpoint.origin))
         case .failure(let error): entries.append(("upstream", "invalid: \(error)"))
         }
-        entries = entries.map { ($0.name, Self.redact($0.value, baseURL: withUserInfo)) }
+        entries = entries.map { ($0.name, Self.redact($0.value, baseURL: c.baseURL)) }
         entries.append(("listen", "\(c.listen)"))
         entries.append(("local_tokens", c.tokens.isEmpty ? "0 (local authentication off)" : "\(c.tokens.count) configured"))
         entries.append(("allow_unauthenticated", "\(c.allowUnauthenticated)"))
@@ -37,6 +37,7 @@ public struct ConfigurationReport: Sendable {
         entries.append(("keep_alive_interval", Self.seconds(c.keepAliveInterval)))
         entries.append(("max_wait", "\(c.maxWaitSeconds)s"))
         entries.append(("drain_timeout", "\(c.drainTimeoutSeconds)s"))
+        entries.append(("shutdown_delay", "\(c.shutdownDelaySeconds)s"))
         entries.append(("connection_limit", "\(c.connectionLimit)"))
         entries.append(("idle_timeout", "\(c.idleTimeoutSeconds)s"))
         entries.append(("json_body_limit", "\(c.jsonBodyLimit) bytes"))
@@ -56,14 +57,14 @@ public struct ConfigurationReport: Sendable {
         return entries.map { $0.name + String(repeating: " ", count: width - $0.name.count + 2) + $0.value + "\n" }.joined()
     }
 
-    /// `message` with a base URL that carries user info replaced by `<base URL redacted>`.
+    /// `message` with the base URL's user info (if any) replaced by `<redacted>`.
     public func redacted(_ message: String) -> String {
-        Self.redact(message, baseURL: baseURLWithUserInfo)
+        Self.redact(message, baseURL: baseURL)
     }
 
     private static func redact(_ text: String, baseURL: String?) -> String {
-        guard let baseURL, !baseURL.isEmpty else { return text }
-        return text.replacing(baseURL, with: "<base URL redacted>")
+        guard let baseURL else { return text }
+        return UserInfoRedaction.redacting(baseURL, in: text)
     }
 
     /// `1.5s`, `30s`.

@@ -34,6 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var inlineTranscriptsBudget = 32 << 20
     /// Seconds in-flight requests get to finish on SIGTERM.
     public var drainTimeoutSeconds = 20
+    /// Seconds between the first SIGTERM/SIGINT (readiness turns 503) and closing the listener.
+    public var shutdownDelaySeconds = 0
     /// Most connections open at once.
     public var connectionLimit = 4096
     /// Seconds an idle keep-alive connection stays open.
@@ -59,7 +61,7 @@ public struct GatewayConfiguration: Sendable {
         do {
             return try DashScopeEndpoint(region: region, workspaceID: workspaceID, baseURL: baseURL)
         } catch {
-            throw ConfigurationError("\(error)")
+            throw ConfigurationError(UserInfoRedaction.redacting(baseURL ?? "", in: "\(error)"))
         }
     }
 
@@ -70,28 +72,36 @@ public struct GatewayConfiguration: Sendable {
                 "no DashScope API key: set DASHSCOPE_API_KEY or DASHSCOPE_API_KEY_FILE (or --api-key-file), "
                     + "or run with --simulate to use the built-in DashScope simulator")
         }
+        if apiKey?.isWellFormed == false {
+            throw ConfigurationError("the DashScope API key must be visible ASCII without spaces or control characters")
+        }
         _ = try endpoint()
         if !listen.isLoopback, tokens.isEmpty, !allowUnauthenticated {
             throw ConfigurationError(
                 "refusing to listen on \(listen) without local tokens: set FUNASR_GATEWAY_TOKENS, "
                     + "or pass --allow-unauthenticated if the network is trusted")
         }
-        if let bad = tokens.first(where: { $0.count < 8 || $0.contains(where: { $0 == " " || $0 == "," }) }) {
-            _ = bad
-            throw ConfigurationError("every local token must be at least 8 characters without spaces or commas")
+        if tokens.contains(where: { !Self.isWellFormedToken($0) }) {
+            throw ConfigurationError(
+                "every local token must be at least 8 characters of visible ASCII without spaces or commas")
         }
         if maxWaiters < 0 || inlineTranscriptsBudget < 0 {
             throw ConfigurationError("the wait and inline-transcript limits must not be negative")
         }
-        if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || jsonBodyLimit <= 0 || audioBodyLimit <= 0
-            || bodyMemoryLimit <= 0 {
+        if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || shutdownDelaySeconds < 0 || jsonBodyLimit <= 0
+            || audioBodyLimit <= 0 || bodyMemoryLimit <= 0 {
             throw ConfigurationError("limits and timeouts must be positive")
         }
     }
 
-    /// Parses the comma-separated `FUNASR_GATEWAY_TOKENS` value.
+    /// Parses a token list: comma-separated and/or one per line, surrounding white space and blank entries ignored.
     public static func parseTokens(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    /// At least 8 bytes of visible ASCII, no comma.
+    static func isWellFormedToken(_ token: String) -> Bool {
+        token.utf8.count >= 8 && token.utf8.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: ",") }
     }
 }
 

@@ -29,8 +29,9 @@ info:
     (schema `LocalError`); OpenAI-compatible routes answer `{"error": {"message", "type", "param", "code"}}`
     (schema `OpenAIError`); DashScope-native passthrough routes answer `{"code", "message", "request_id"}`
     (schema `DashScopeError`). DashScope's own status and code are passed through (e.g. 429
-    `Throttling.RateQuota`); 502 means DashScope could not be reached or answered garbage, 504 that it did not
-    answer in time.
+    `Throttling.RateQuota`); 502 means DashScope could not be reached, answered garbage, or refused the gateway's
+    own key (`upstream_auth_failed`: DashScope's 401/403, which never blame the client's local token), 504 that it
+    did not answer in time. The native passthrough relays DashScope's answers, 401/403 included, unchanged.
 
     **Simulate mode.** `funasr-gateway --simulate` answers from a built-in DashScope simulator with synthetic
     results; every response then carries `X-FunASR-Gateway-Mode: simulated`.
@@ -90,6 +91,8 @@ paths:
         (`GET /api/v1/tasks?page_size=1`) within 2 seconds with the key accepted. 2xx and 429 (throttled) count as
         ready; 401/403 (the key is rejected), any other error answer, a timeout or a connection failure are not.
         The outcome is cached for 5 seconds (`upstream.cached` tells) and concurrent probes share one call.
+        From the first SIGTERM/SIGINT on, while the listener still accepts (`--shutdown-delay`) and during the
+        drain, it answers 503 with `reason` `shutting down` and no upstream check.
       security: []
       parameters:
         - $ref: '#/components/parameters/RequestId'
@@ -1623,8 +1626,8 @@ components:
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     Unauthorized:
       description: |
-        The local token is missing or unknown (code `unauthorized`, with `WWW-Authenticate: Bearer`), or DashScope
-        rejected the gateway's key (code `InvalidApiKey`).
+        The local token is missing or unknown (code `unauthorized`, with `WWW-Authenticate: Bearer`). DashScope
+        rejecting the gateway's own key is a 502 `upstream_auth_failed`, never a 401.
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -1640,7 +1643,9 @@ components:
               message: 'missing or unknown local token: send Authorization: Bearer <token>'
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     Forbidden:
-      description: DashScope refused the account or workspace (e.g. `AccessDenied`).
+      description: |
+        The gateway refused the request. DashScope refusing the gateway's account or workspace (e.g.
+        `AccessDenied`) is a 502 `upstream_auth_failed`, never a 403.
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -1715,7 +1720,8 @@ components:
     BadGateway:
       description: |
         DashScope could not be reached (`upstream_unreachable`), answered something that is not its API
-        (`upstream_invalid_response`), or returned a result document the gateway will not fetch or could not
+        (`upstream_invalid_response`), refused the gateway's own key with 401/403 (`upstream_auth_failed`, with
+        DashScope's code in the message), or returned a result document the gateway will not fetch or could not
         download (`result_url_refused`, `result_download_failed`).
       headers:
         X-Request-Id:
@@ -1909,7 +1915,7 @@ components:
     Readiness:
       type: object
       additionalProperties: false
-      required: [status, mode, upstream]
+      required: [status, mode]
       properties:
         status:
           type: string
@@ -1920,6 +1926,7 @@ components:
           description: Why the gateway is not ready (only when `status` is `not_ready`).
           type: string
         upstream:
+          description: The upstream check; absent while the gateway shuts down (`reason` is then `shutting down`).
           type: object
           additionalProperties: false
           required: [reachable, latency_ms, checked_at, cached]

@@ -3,7 +3,8 @@ import Logging
 // The default log format: `2026-11-27T17:53:44.123Z info funasr-gateway: request key=value …`.
 // It replaces swift-log's StreamLogHandler, whose per-line cost (sorting and re-joining metadata, local-time
 // formatting through strftime) was about 12 % of a request's CPU in the profile; this one writes UTC and keeps
-// metadata keys sorted, so lines stay stable for grep.
+// metadata keys sorted, so lines stay stable for grep. Every value is escaped (TextLogEscaping), so one event is
+// always one line and a value cannot pose as another key.
 
 /// A swift-log handler writing one human-readable line per event (the default `--log-format text`).
 public typealias TextLogHandler = LineLogHandler<TextLineFormat>
@@ -19,12 +20,12 @@ public enum TextLineFormat: LogLineFormat {
         line.append(" ")
         line.append(label)
         line.append(": ")
-        line.append(message)
+        TextLogEscaping.appendMessage(message, to: &line)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line.append(" ")
-            line.append(key)
+            TextLogEscaping.appendValue(key, to: &line)
             line.append("=")
-            line.append(text(value))
+            TextLogEscaping.appendValue(text(value), to: &line)
         }
         return line
     }

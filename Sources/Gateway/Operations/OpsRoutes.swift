@@ -6,6 +6,7 @@ import MicroHTTPServer
 struct OpsRoutes: Sendable {
     let metrics: GatewayMetrics
     let readiness: ReadinessProbe
+    let drain: DrainState
     let simulated: Bool
 
     var routes: [Route] {
@@ -16,8 +17,15 @@ struct OpsRoutes: Sendable {
         ]
     }
 
-    /// 200 `{"status": "ready", ...}` or 503 `{"status": "not_ready", "reason": ..., ...}`.
+    /// 200 `{"status": "ready", ...}` or 503 `{"status": "not_ready", "reason": ..., ...}`; 503 `shutting down`
+    /// (without an upstream check) from the moment shutdown begins.
     func readyz(_ context: RouteContext) async throws -> HTTPResponse {
+        let mode = JSONValue.string(simulated ? "simulated" : "dashscope")
+        if drain.isDraining {
+            return JSONResponse.make(
+                .object(["status": .string("not_ready"), "mode": mode, "reason": .string("shutting down")]),
+                status: 503, headers: ["Cache-Control": "no-store"])
+        }
         let (outcome, cached) = await readiness.check()
         var upstream: [String: JSONValue] = [
             "reachable": .bool(outcome.httpStatus != nil),
@@ -29,7 +37,7 @@ struct OpsRoutes: Sendable {
         upstream["code"] = outcome.code.map(JSONValue.string)
         var body: [String: JSONValue] = [
             "status": .string(outcome.ready ? "ready" : "not_ready"),
-            "mode": .string(simulated ? "simulated" : "dashscope"),
+            "mode": mode,
             "upstream": .object(upstream),
         ]
         body["reason"] = outcome.reason.map(JSONValue.string)

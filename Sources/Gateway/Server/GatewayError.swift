@@ -45,8 +45,16 @@ public struct GatewayError: Error, Sendable, Equatable {
     }
 
     /// The gateway's view of an upstream failure: DashScope's own status, code and `Retry-After`, or 502/504/410.
+    /// DashScope's 401/403 concern the gateway's key, not the client's local token, so they become 502
+    /// `upstream_auth_failed` (the native passthrough relays DashScope's answer itself and never gets here).
     public static func upstream(_ error: DashScopeError) -> GatewayError {
         switch error {
+        case .api(let answer) where answer.status == 401 || answer.status == 403:
+            return GatewayError(
+                status: 502, code: "upstream_auth_failed",
+                message: "DashScope refused the gateway's API key (HTTP \(answer.status) \(answer.code)); "
+                    + "the gateway's DashScope key or account needs fixing, not the client's credentials",
+                upstreamRequestID: answer.requestID)
         case .api(let answer):
             var mapped = GatewayError(
                 status: answer.status, code: answer.code, message: answer.message, upstreamRequestID: answer.requestID)

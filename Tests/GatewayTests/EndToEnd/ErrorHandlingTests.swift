@@ -45,10 +45,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (SimulatorFault.unauthorized, 401, "InvalidApiKey"),
+        (SimulatorFault.unauthorized, 502, "upstream_auth_failed"),
         (SimulatorFault.throttled(retryAfterSeconds: 3), 429, "Throttling.RateQuota"),
         (SimulatorFault.internalError, 500, "InternalError"),
-        (SimulatorFault.forbidden, 403, "AccessDenied"),
+        (SimulatorFault.forbidden, 502, "upstream_auth_failed"),
         (SimulatorFault.garbage, 502, "upstream_invalid_response"),
     ])
     func upstreamErrorsKeepDashScopeStatusAndCode(fault: SimulatorFault, status: Int, code: String) async throws {
