@@ -386,8 +386,12 @@ paths:
       description: |
         The task, normalized: status, times (ISO 8601 at +08:00), per-file results, metrics, usage. `wait=N` holds
         the request, polling DashScope with backoff, until the task is terminal or N seconds pass (then 200 with the
-        current state); N is capped by `--max-wait` (default 120). `include=transcripts` downloads each succeeded
-        file's result document (without the DashScope key) and inlines it as `files[].transcript`.
+        current state); N is capped by `--max-wait` (default 120). DashScope throttling during a wait backs off and
+        polls again. When `--max-waiters` waits are already held, the current state is answered at once with
+        `X-FunASR-Wait: skipped`. `include=transcripts` downloads each succeeded file's result document (without the
+        DashScope key; at most 4 at a time) and inlines it as `files[].transcript`, up to 32 MiB per answer in file
+        order; a document past that gets `files[].transcript_error` with code `transcript_too_large` (fetch it with
+        `/transcript?file=K`).
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - $ref: '#/components/parameters/TaskId'
@@ -414,6 +418,11 @@ paths:
               $ref: '#/components/headers/X-DashScope-Request-Id'
             X-FunASR-Gateway-Mode:
               $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+            X-FunASR-Wait:
+              description: '`skipped` when the wait was not held because `--max-waiters` waits already are.'
+              schema:
+                type: string
+                enum: [skipped]
           content:
             application/json:
               schema:
@@ -1644,8 +1653,10 @@ components:
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     Forbidden:
       description: |
-        The gateway refused the request. DashScope refusing the gateway's account or workspace (e.g.
-        `AccessDenied`) is a 502 `upstream_auth_failed`, never a 403.
+        The gateway refused the request: without local tokens, `forbidden_host` (a non-loopback `Host` on a loopback
+        listener: DNS rebinding) or `cross_site_request` (a browser's cross-site `Origin` or `Sec-Fetch-Site`: CSRF).
+        DashScope refusing the gateway's account or workspace (e.g. `AccessDenied`) is a 502 `upstream_auth_failed`,
+        never a 403.
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -1736,7 +1747,9 @@ components:
               message: 'DashScope could not be reached: connection to DashScope failed (connect error)'
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     UpstreamUnavailable:
-      description: DashScope answered 503; its code is passed through.
+      description: |
+        DashScope answered 503 (its code passed through), or the gateway's buffered request bodies reached
+        `--body-memory-limit` (`server_busy`, with `Retry-After`).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
