@@ -30,6 +30,7 @@ func runGatewayCommand(_ arguments: [String], environment: [String: String] = [:
         #expect(output.contains("2 configured"))
         #expect(output.contains("0.0.0.0:8080"))
         #expect(output.contains("https://dashscope-intl.aliyuncs.com"))
+        #expect(output.contains("max_waiters") && output.contains("body_memory_limit"), "the hardening limits are reported")
         #expect(output.contains("ok"))
         #expect(!output.contains(Self.secret), "the key leaked into config output")
         for token in Self.tokens { #expect(!output.contains(token), "a token leaked into config output") }
