@@ -62,6 +62,11 @@ public final class Gateway: Sendable {
         ])
     }
 
+    /// Uses a new DashScope key for every upstream call from now on; open streams keep running.
+    public func rotateKey(_ key: APIKey) {
+        client.rotateKey(key)
+    }
+
     /// The bound port.
     public var port: Int { server.port }
 

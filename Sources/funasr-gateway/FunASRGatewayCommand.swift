@@ -54,12 +54,19 @@ struct Serve: AsyncParsableCommand {
         let signals = SignalWaiter { repeated in
             logger.error("received \(repeated) again while shutting down; exiting now without finishing the drain")
         }
+        let environment = ProcessInfo.processInfo.environment
+        // Only a key read from a file can be reloaded (a flag or variable wins over the file, as at start-up).
+        let keyGivenDirectly = options.simulate || options.apiKey != nil || environment["DASHSCOPE_API_KEY"]?.isEmpty == false
+        let keyFile = keyGivenDirectly ? nil : options.apiKeyFile ?? environment["DASHSCOPE_API_KEY_FILE"]
+        let reloader = KeyReloader(gateway: gateway, logger: logger, keyFile: keyFile) { [options] in
+            try options.loadAPIKey(environment: environment)
+        }
         try gateway.start()
         let signal = await signals.first()
         logger.info("received \(signal); shutting down (send it again to exit at once)")
         await gateway.shutdown()
         await simulatorServer?.shutdown()
-        withExtendedLifetime(signals) {}
+        withExtendedLifetime((signals, reloader)) {}
     }
 }
 

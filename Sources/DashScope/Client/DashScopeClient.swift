@@ -27,6 +27,11 @@ public final class DashScopeClient: Sendable {
     /// The deadlines applied.
     public var timeouts: UpstreamTimeouts { transport.timeouts }
 
+    /// Sends `key` with every call from now on (key rotation); calls and streams in flight are not disturbed.
+    public func rotateKey(_ key: APIKey) {
+        transport.replaceKey(key)
+    }
+
     /// Closes the connection pool.
     public func shutdown() async {
         await transport.shutdown()

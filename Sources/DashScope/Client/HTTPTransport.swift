@@ -3,6 +3,7 @@ import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,12 +38,13 @@ enum AnswerCaps {
 final class HTTPTransport: Sendable {
     let endpoint: DashScopeEndpoint
     let timeouts: UpstreamTimeouts
-    private let apiKey: APIKey
+    /// The key, replaceable while requests run (SIGHUP re-reads the key file); each request reads it once.
+    private let apiKey: Mutex<APIKey>
     private let http: HTTPClient
 
     init(endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts) {
         self.endpoint = endpoint
-        self.apiKey = apiKey
+        self.apiKey = Mutex(apiKey)
         self.timeouts = timeouts
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(
@@ -55,6 +57,11 @@ final class HTTPTransport: Sendable {
         // still built a span and its URL attributes, ~4 % of a proxied request in the profile.
         configuration.tracing.tracer = nil
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Uses `key` for every request sent from now on (requests in flight keep the one they were sent with).
+    func replaceKey(_ key: APIKey) {
+        apiKey.withLock { $0 = key }
     }
 
     /// Closes the connection pool.
@@ -115,7 +122,7 @@ final class HTTPTransport: Sendable {
             out.headers.add(name: field.name, value: field.value)
         }
         if authorized {
-            out.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(apiKey.secret)")
+            out.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(apiKey.withLock { $0.secret })")
         }
         if let body = request.body {
             out.body = .bytes(ByteBuffer(bytes: body))
