@@ -47,7 +47,7 @@ public final class Gateway: Sendable {
             configuration: ServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
                 connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
-                bodyMemoryLimit: configuration.bodyMemoryLimit),
+                bodyMemoryLimit: configuration.bodyMemoryLimit, perIPConnectionLimit: configuration.perIPConnectionLimit),
             handler: handler)
     }
 

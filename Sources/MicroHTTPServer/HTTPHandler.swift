@@ -27,6 +27,10 @@ extension HTTPHandler {
             return HTTPResponse(
                 status: 503, contentType: "text/plain", text: "server busy: too many request bodies in memory",
                 headers: ["Retry-After": "1"])
+        case .overloaded(let limit):
+            return HTTPResponse(
+                status: 503, contentType: "text/plain", text: "server busy: \(limit) requests are already in flight",
+                headers: ["Retry-After": "1"])
         }
     }
 }

@@ -6,4 +6,6 @@ public enum HeadRefusal: Sendable, Equatable {
     case payloadTooLarge(limit: Int)
     /// The global budget for buffered request bodies cannot cover this body now: 503, retry shortly.
     case busy
+    /// The server already handles its limit of requests at once: 503, retry shortly, and the connection closes.
+    case overloaded(limit: Int)
 }

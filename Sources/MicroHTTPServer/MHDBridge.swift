@@ -25,7 +25,10 @@ final class MHDDaemon: Sendable {
         let started: OpaquePointer? = withUnsafeMutablePointer(to: &storage) { addressPointer in
             var options: [MHD_OptionItem] = [
                 MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threads), ptr_value: nil),
-                MHD_OptionItem(option: .CONNECTION_LIMIT, value: max(8, configuration.connectionLimit), ptr_value: nil),
+                MHD_OptionItem(
+                    option: .CONNECTION_LIMIT, value: max(8, configuration.connectionLimit + ServerConfiguration.overloadHeadroom),
+                    ptr_value: nil),
+                MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: max(0, configuration.perIPConnectionLimit), ptr_value: nil),
                 MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: max(1, configuration.idleTimeoutSeconds), ptr_value: nil),
                 MHD_OptionItem(option: .LISTEN_BACKLOG_SIZE, value: 1024, ptr_value: nil),
                 // 16 KiB per connection instead of the 32 KiB default: every open stream holds one (bench: 1,000 streams -11 MB).

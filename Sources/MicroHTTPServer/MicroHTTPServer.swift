@@ -16,7 +16,8 @@ public final class MicroHTTPServer: Sendable {
     /// Creates a server; nothing listens until `start()`.
     public init(configuration: ServerConfiguration, handler: some HTTPHandler) {
         self.configuration = configuration
-        self.core = ServerCore(handler: handler, bodyMemoryLimit: configuration.bodyMemoryLimit)
+        self.core = ServerCore(
+            handler: handler, bodyMemoryLimit: configuration.bodyMemoryLimit, requestLimit: configuration.connectionLimit)
     }
 
     /// Binds and starts serving; throws when the address cannot be bound.

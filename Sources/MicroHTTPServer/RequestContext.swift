@@ -29,6 +29,8 @@ final class RequestContext: Sendable {
         /// The client left mid-body: the body is dropped and no more is collected.
         var abandoned = false
         var phase = Phase.receiving
+        /// The server was at its request limit when this request began (its limit).
+        var overloadedAt: Int?
         var task: Task<Void, Never>?
         var stream: StreamBuffer?
         var closed = false
@@ -65,6 +67,9 @@ final class RequestContext: Sendable {
         if case .invalid(let why) = framing {
             return refuse(handler.refusal(.badFraming(why), for: head), close: true)
         }
+        if let limit = state.withLock({ $0.overloadedAt }) {
+            return refuse(handler.refusal(.overloaded(limit: limit), for: head), close: true)
+        }
         if let early = handler.earlyResponse(for: head) {
             guard framing.hasBody else {
                 // Nothing to protect from reading: answer in the final call, which keeps the connection alive.
@@ -82,6 +87,11 @@ final class RequestContext: Sendable {
         }
         state.withLock { $0.reserved = declared }
         return nil
+    }
+
+    /// Notes that the server was past its request limit when this request began: `headCall()` answers 503.
+    func markOverloaded(limit: Int) {
+        state.withLock { $0.overloadedAt = limit }
     }
 
     /// Marks the request answered; with `close`, the connection closes after the answer so no unread body

@@ -6,8 +6,11 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Worker threads in libmicrohttpd's epoll pool.
     public var threads: Int
-    /// The most connections open at once; more are refused by the kernel backlog.
+    /// The most requests in flight at once (open streams included); past it a new request gets 503 + Retry-After.
+    /// libmicrohttpd accepts a few more connections than this so that it can say so instead of dropping them.
     public var connectionLimit: Int
+    /// The most connections one client address may hold (0: no limit); past it libmicrohttpd closes new ones.
+    public var perIPConnectionLimit: Int
     /// Seconds an idle (not suspended) connection may stay open.
     public var idleTimeoutSeconds: Int
     /// How often suspended connections are checked for a client that hung up.
@@ -23,7 +26,8 @@ public struct ServerConfiguration: Sendable {
         connectionLimit: Int = 4096,
         idleTimeoutSeconds: Int = 60,
         hangUpCheckIntervalMilliseconds: Int = 200,
-        bodyMemoryLimit: Int = 256 << 20
+        bodyMemoryLimit: Int = 256 << 20,
+        perIPConnectionLimit: Int = 0
     ) {
         self.host = host
         self.port = port
@@ -32,7 +36,11 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.hangUpCheckIntervalMilliseconds = hangUpCheckIntervalMilliseconds
         self.bodyMemoryLimit = bodyMemoryLimit
+        self.perIPConnectionLimit = perIPConnectionLimit
     }
+
+    /// Connections accepted beyond `connectionLimit`, to answer 503 on rather than drop.
+    static let overloadHeadroom = 64
 }
 
 /// Why the server could not start.

@@ -5,11 +5,14 @@ final class ServerCore: Sendable {
     let handler: any HTTPHandler
     /// The memory all buffered request bodies share.
     let bodyBudget: BodyBudget
+    /// Requests in flight past which a new one is refused with 503.
+    let requestLimit: Int
     private let active = Mutex<[ObjectIdentifier: RequestContext]>([:])
 
-    init(handler: any HTTPHandler, bodyMemoryLimit: Int) {
+    init(handler: any HTTPHandler, bodyMemoryLimit: Int, requestLimit: Int = .max) {
         self.handler = handler
         self.bodyBudget = BodyBudget(limit: bodyMemoryLimit)
+        self.requestLimit = requestLimit
     }
 
     /// Registers a new request.
@@ -18,7 +21,11 @@ final class ServerCore: Sendable {
             [weak self] ended in
             self?.end(ended)
         }
-        active.withLock { $0[ObjectIdentifier(context)] = context }
+        let inFlight = active.withLock { requests in
+            requests[ObjectIdentifier(context)] = context
+            return requests.count
+        }
+        if inFlight > requestLimit { context.markOverloaded(limit: requestLimit) }
         return context
     }
 

@@ -61,6 +61,10 @@ struct Serve: AsyncParsableCommand {
         let reloader = KeyReloader(gateway: gateway, logger: logger, keyFile: keyFile) { [options] in
             try options.loadAPIKey(environment: environment)
         }
+        if let openFiles = OpenFileLimit.raise(), openFiles < UInt64(config.connectionLimit) * 2 {
+            logger.warning("the open-file limit is below twice --connection-limit; connections may fail before the limit",
+                           metadata: ["open_files": "\(openFiles)", "connection_limit": "\(config.connectionLimit)"])
+        }
         try gateway.start()
         let signal = await signals.first()
         logger.info("received \(signal); shutting down (send it again to exit at once)")

@@ -50,8 +50,11 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-waiters"), help: "Most ?wait= long polls held at once; past it the current state is answered without waiting (X-FunASR-Wait: skipped) [env: FUNASR_GATEWAY_MAX_WAITERS] (default: 256).")
     var maxWaiters: Int?
 
-    @Option(name: .customLong("connection-limit"), help: "Most connections open at once (default: 4096).")
+    @Option(name: .customLong("connection-limit"), help: "Most requests in flight at once, open streams included; past it 503 + Retry-After (default: 4096).")
     var connectionLimit: Int = 4096
+
+    @Option(name: .customLong("per-ip-connection-limit"), help: "Most connections one client address may hold, 0 for none [env: FUNASR_GATEWAY_PER_IP_CONNECTION_LIMIT] (default: 0).")
+    var perIPConnectionLimit: Int?
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open (default: 60).")
     var idleTimeout: Int = 60
@@ -104,6 +107,14 @@ struct GatewayOptions: ParsableArguments {
             config.maxWaiters = limit
         }
         config.connectionLimit = connectionLimit
+        if let limit = perIPConnectionLimit {
+            config.perIPConnectionLimit = limit
+        } else if let text = environment["FUNASR_GATEWAY_PER_IP_CONNECTION_LIMIT"], !text.isEmpty {
+            guard let limit = Int(text), limit >= 0 else {
+                throw ConfigurationError("FUNASR_GATEWAY_PER_IP_CONNECTION_LIMIT must be a whole number (0 for no limit)")
+            }
+            config.perIPConnectionLimit = limit
+        }
         config.idleTimeoutSeconds = idleTimeout
         config.jsonBodyLimit = jsonBodyLimit
         config.audioBodyLimit = uploadLimit

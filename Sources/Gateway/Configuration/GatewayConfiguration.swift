@@ -36,8 +36,10 @@ public struct GatewayConfiguration: Sendable {
     public var drainTimeoutSeconds = 20
     /// Seconds between the first SIGTERM/SIGINT (readiness turns 503) and closing the listener.
     public var shutdownDelaySeconds = 0
-    /// Most connections open at once.
+    /// Most requests in flight at once (open streams included); past it 503 + Retry-After.
     public var connectionLimit = 4096
+    /// Most connections one client address may hold; 0 for no limit.
+    public var perIPConnectionLimit = 0
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeoutSeconds = 60
     /// Silence on an event stream after which a `: keep-alive` comment is sent.
@@ -84,6 +86,9 @@ public struct GatewayConfiguration: Sendable {
         if tokens.contains(where: { !Self.isWellFormedToken($0) }) {
             throw ConfigurationError(
                 "every local token must be at least 8 characters of visible ASCII without spaces or commas")
+        }
+        if perIPConnectionLimit < 0 {
+            throw ConfigurationError("the per-address connection limit must be 0 (none) or more")
         }
         if maxWaiters < 0 || inlineTranscriptsBudget < 0 {
             throw ConfigurationError("the wait and inline-transcript limits must not be negative")

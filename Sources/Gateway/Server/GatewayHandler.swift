@@ -58,6 +58,11 @@ final class GatewayHandler: HTTPHandler {
                 status: 503, code: "server_busy",
                 message: "too many request bodies are being received at once; retry shortly")
             error.headers = [("Retry-After", "1")]
+        case .overloaded(let limit):
+            error = GatewayError(
+                status: 503, code: "server_busy",
+                message: "the gateway is already serving its limit of \(limit) requests at once (--connection-limit); retry shortly")
+            error.headers = [("Retry-After", "1")]
         }
         if case .found(let route, _) = router.match(method: head.method, path: head.path) {
             return answer(error, style: route.errorStyle, head: head, routeName: route.name)
