@@ -57,35 +57,37 @@ final class GatewayProcess: @unchecked Sendable {
     }
 }
 
-@Suite struct ProcessLifecycleTests {
-    @Test func sigtermLetsTheInFlightRequestFinishThenExitsZero() async throws {
-        let gateway = try GatewayProcess(["--simulate", "--listen", "127.0.0.1:0"])
-        let port = try await gateway.port()
-        let base = "http://127.0.0.1:\(port)"
-        let submitted = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/a.wav"}"#))
-        #expect(submitted.header("X-FunASR-Gateway-Mode") == "simulated")
-        let id = try #require(submitted.json["task_id"] as? String)
-        let waiting = Task { try await send("GET", base + "/v1/transcriptions/\(id)?wait=30") }
-        try await Task.sleep(for: .milliseconds(300))
-        kill(gateway.process.processIdentifier, SIGTERM)
-        let finished = try await waiting.value
-        #expect(finished.status == 200)
-        #expect(finished.json["status"] as? String == "SUCCEEDED")
-        #expect(try await gateway.exitStatus() == 0)
-        #expect(gateway.stderr.value.contains("SIMULATE MODE"))
-    }
+extension BinaryProcessTests {
+    @Suite struct ProcessLifecycleTests {
+        @Test func sigtermLetsTheInFlightRequestFinishThenExitsZero() async throws {
+            let gateway = try GatewayProcess(["--simulate", "--listen", "127.0.0.1:0"])
+            let port = try await gateway.port()
+            let base = "http://127.0.0.1:\(port)"
+            let submitted = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/a.wav"}"#))
+            #expect(submitted.header("X-FunASR-Gateway-Mode") == "simulated")
+            let id = try #require(submitted.json["task_id"] as? String)
+            let waiting = Task { try await send("GET", base + "/v1/transcriptions/\(id)?wait=30") }
+            try await Task.sleep(for: .milliseconds(300))
+            kill(gateway.process.processIdentifier, SIGTERM)
+            let finished = try await waiting.value
+            #expect(finished.status == 200)
+            #expect(finished.json["status"] as? String == "SUCCEEDED")
+            #expect(try await gateway.exitStatus() == 0)
+            #expect(gateway.stderr.value.contains("SIMULATE MODE"))
+        }
 
-    @Test func withoutAKeyTheErrorPointsToSimulate() async throws {
-        let gateway = try GatewayProcess(["--listen", "127.0.0.1:0"])
-        #expect(try await gateway.exitStatus() != 0)
-        #expect(gateway.stderr.value.contains("--simulate"))
-    }
+        @Test func withoutAKeyTheErrorPointsToSimulate() async throws {
+            let gateway = try GatewayProcess(["--listen", "127.0.0.1:0"])
+            #expect(try await gateway.exitStatus() != 0)
+            #expect(gateway.stderr.value.contains("--simulate"))
+        }
 
-    @Test func publicAddressWithoutTokensIsRefused() async throws {
-        let gateway = try GatewayProcess(["--listen", "0.0.0.0:0"], environment: ["DASHSCOPE_API_KEY": "sk-process-test"])
-        #expect(try await gateway.exitStatus() != 0)
-        let text = gateway.stderr.value
-        #expect(text.contains("FUNASR_GATEWAY_TOKENS"))
-        #expect(!text.contains("sk-process-test"))
+        @Test func publicAddressWithoutTokensIsRefused() async throws {
+            let gateway = try GatewayProcess(["--listen", "0.0.0.0:0"], environment: ["DASHSCOPE_API_KEY": "sk-process-test"])
+            #expect(try await gateway.exitStatus() != 0)
+            let text = gateway.stderr.value
+            #expect(text.contains("FUNASR_GATEWAY_TOKENS"))
+            #expect(!text.contains("sk-process-test"))
+        }
     }
 }
