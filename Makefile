@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_RELEASE := .build/release/funasr-gateway
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build release run test clean bench bench-deps fuzz load
+.PHONY: all deps build release run test clean bench bench-deps fuzz load test-sanitizers
 
 all: build
 
@@ -83,5 +83,17 @@ load: deps
 fuzz:
 	bash scripts/fuzz.sh
 
+# The Swift suite under ThreadSanitizer, then AddressSanitizer, each in its own build directory (about 4 minutes
+# to build each on 2 cores, under a minute to run). SANITIZERS="thread" runs one. Not part of `make test`: the
+# ThreadSanitizer run still reports accesses inside Synchronization.Mutex-protected state as races (its futex is
+# invisible to TSan; see the issue notes), and two timing-based tests fail at TSan's speed.
+SANITIZERS ?= thread address
+test-sanitizers: deps
+	@for s in $(SANITIZERS); do \
+		echo "== swift test --sanitize=$$s"; \
+		$(SWIFT) build --build-tests --sanitize=$$s --scratch-path .build-$$s || exit 1; \
+		ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=$$s --scratch-path .build-$$s || exit 1; \
+	done
+
 clean:
-	rm -rf .build .venv
+	rm -rf .build .build-thread .build-address .venv

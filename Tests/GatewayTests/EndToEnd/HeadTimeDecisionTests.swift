@@ -75,6 +75,10 @@ import Testing
             let first = try RawHTTPConnection(port: port)
             try first.send(head)
             try first.send(Array(audio[..<1000]))
+            // The gateway must have read the first head (and reserved its length) before the second arrives.
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(10))
+            while h.gateway.activeRequests < 1, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             let refused = try await offPool {
                 let second = try RawHTTPConnection(port: port, receiveTimeoutSeconds: 10)
                 try second.send(head)
