@@ -76,9 +76,8 @@ import Testing
             try first.send(head)
             try first.send(Array(audio[..<1000]))
             // The gateway must have read the first head (and reserved its length) before the second arrives.
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(10))
-            while h.gateway.activeRequests < 1, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            let headSeen = ContinuousClock.now.advanced(by: .seconds(10))
+            while h.gateway.activeRequests < 1, ContinuousClock.now < headSeen { try await Task.sleep(for: .milliseconds(5)) }
             let refused = try await offPool {
                 let second = try RawHTTPConnection(port: port, receiveTimeoutSeconds: 10)
                 try second.send(head)
