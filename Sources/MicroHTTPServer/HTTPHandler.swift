@@ -2,8 +2,9 @@
 public protocol HTTPHandler: Sendable {
     /// The largest body this request may carry; decided from the head alone.
     func bodyLimit(for head: HTTPRequestHead) -> Int
-    /// An answer decided from the head alone (auth, routing, origin); sent before any body byte is read.
-    func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse?
+    /// What to do with a request from its head alone (auth, routing, origin): answer at once, before any body byte
+    /// is read, or read the body and hand what was decided to `handle(_:)` as `HTTPRequest.admission`.
+    func decide(_ head: HTTPRequestHead) -> HeadDecision
     /// The answer sent when the server refuses a request from its head (framing, size, memory budget).
     func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse
     /// The answer sent when a body passed `bodyLimit(for:)`.
@@ -14,7 +15,7 @@ public protocol HTTPHandler: Sendable {
 
 extension HTTPHandler {
     /// No head-time answer: every request that passes the server's own checks is read and handled.
-    public func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse? { nil }
+    public func decide(_ head: HTTPRequestHead) -> HeadDecision { .proceed(admission: nil) }
 
     /// Plain-text refusals; 413 goes through `payloadTooLarge(_:limit:)`.
     public func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse {
@@ -33,4 +34,12 @@ extension HTTPHandler {
                 headers: ["Retry-After": "1"])
         }
     }
+}
+
+/// A handler's decision from a request's head.
+public enum HeadDecision: Sendable {
+    /// Answer now; the body is never read.
+    case answer(HTTPResponse)
+    /// Read the body, then call `handle(_:)` with this value as the request's `admission`.
+    case proceed(admission: (any Sendable)?)
 }

@@ -29,10 +29,13 @@ public struct HTTPRequest: Sendable {
     public var head: HTTPRequestHead
     /// The body bytes (empty when there is none).
     public var body: [UInt8]
+    /// What the handler's head-time decision handed on (`HeadDecision.proceed`), so it need not decide twice.
+    public var admission: (any Sendable)?
 
     /// Creates a request.
-    public init(head: HTTPRequestHead, body: [UInt8] = []) {
+    public init(head: HTTPRequestHead, body: [UInt8] = [], admission: (any Sendable)? = nil) {
         self.head = head
         self.body = body
+        self.admission = admission
     }
 }

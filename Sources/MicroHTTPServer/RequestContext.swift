@@ -31,6 +31,8 @@ final class RequestContext: Sendable {
         var phase = Phase.receiving
         /// The server was at its request limit when this request began (its limit).
         var overloadedAt: Int?
+        /// What the handler decided from the head, handed to `handle(_:)`.
+        var admission: (any Sendable)?
         var task: Task<Void, Never>?
         var stream: StreamBuffer?
         var closed = false
@@ -70,13 +72,16 @@ final class RequestContext: Sendable {
         if let limit = state.withLock({ $0.overloadedAt }) {
             return refuse(handler.refusal(.overloaded(limit: limit), for: head), close: true)
         }
-        if let early = handler.earlyResponse(for: head) {
+        switch handler.decide(head) {
+        case .answer(let early):
             guard framing.hasBody else {
                 // Nothing to protect from reading: answer in the final call, which keeps the connection alive.
                 state.withLock { $0.phase = .ready(early) }
                 return nil
             }
             return refuse(early, close: true)
+        case .proceed(let admission):
+            state.withLock { $0.admission = admission }
         }
         guard case .length(let declared) = framing, declared > 0 else { return nil }
         if declared > bodyLimit {
@@ -148,7 +153,8 @@ final class RequestContext: Sendable {
                     return .respond(handler.refusal(.busy, for: head))
                 }
                 s.phase = .handling
-                let request = HTTPRequest(head: head, body: s.body)
+                let request = HTTPRequest(head: head, body: s.body, admission: s.admission)
+                s.admission = nil
                 s.body = []
                 connection.suspend()
                 let handler = self.handler

@@ -108,7 +108,9 @@ public final class DashScopeClient: Sendable {
         case .events(_, _, let events):
             return events
         case .whole(let response):
-            guard JSONValue.parse(response.body) != nil else {
+            // A JSON answer is what a non-streamed call expects, and its reader parses it; checked here only when
+            // events were asked for (the stream must not relay garbage as a `result`).
+            guard !recognition.stream || JSONValue.parse(response.body) != nil else {
                 throw call.failed(.invalidResponse("DashScope answered neither an event stream nor JSON"))
             }
             let answer = ServerSentEvent(id: "1", event: "result", data: String(decoding: response.body, as: UTF8.self))
@@ -213,8 +215,8 @@ public final class DashScopeClient: Sendable {
             var parser = SSEParser()
             let events = ((try? parser.feed(response.body)) ?? []) + [parser.finish()].compactMap { $0 }
             if let frame = events.first {
-                var error = ErrorFrame.error(from: frame, fallbackStatus: response.status, retryAfter: retryAfter)
-                error.status = response.status
+                var error = ErrorFrame.error(from: frame, retryAfter: retryAfter)
+                error.status = response.status  // the HTTP status wins over the frame's own
                 return .api(error)
             }
         }

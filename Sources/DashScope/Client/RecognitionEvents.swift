@@ -16,12 +16,6 @@ public struct RecognitionEvents: AsyncSequence, Sendable {
     let source: Source
     let call: CallContext
 
-    /// A sequence of the given events, for tests and for a JSON answer standing in for a stream.
-    public init(events event: ServerSentEvent) {
-        self.source = .single(event)
-        self.call = CallContext()
-    }
-
     init(_ source: Source, call: CallContext) {
         self.source = source
         self.call = call

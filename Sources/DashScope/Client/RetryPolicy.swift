@@ -47,7 +47,7 @@ public struct RetryPolicy: Sendable, Equatable {
             return nil
         case .status(let status, let header):
             guard idempotent, status == 429 || (500...599).contains(status) else { return nil }
-            retryAfter = header.flatMap(Self.seconds)
+            retryAfter = header.flatMap(Self.retryAfter)
         }
         let window = min(maxDelay, baseDelay * (1 << min(attempt - 1, 20)))
         let pause = retryAfter ?? window * min(1, max(0, jitter))
@@ -55,8 +55,8 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// `Retry-After` as delay-seconds (an HTTP date is not honoured: DashScope sends seconds).
-    static func seconds(_ header: String) -> Duration? {
-        let trimmed = header.filter { $0 != " " }
+    public static func retryAfter(_ header: String) -> Duration? {
+        let trimmed = header.filter { $0 != " " && $0 != "\t" }
         guard let value = Int(trimmed), value >= 0 else { return nil }
         return .seconds(value)
     }

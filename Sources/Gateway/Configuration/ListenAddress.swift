@@ -30,7 +30,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// True for 127.0.0.0/8, ::1 and localhost.
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        LoopbackName.isLoopbackAuthority(host.contains(":") ? "[\(host)]"[...] : host[...])
     }
 
     /// `host:port`, with brackets for IPv6.

@@ -1,5 +1,4 @@
 import DashScope
-import MicroHTTPServer
 
 /// Polls a task with backoff until it is terminal or the wait runs out.
 ///
@@ -47,11 +46,9 @@ struct TaskWaiter: Sendable {
         return answer.status == 429 || answer.code.hasPrefix("Throttling")
     }
 
-    /// The Retry-After of an error answer, in whole seconds (an HTTP date is ignored).
+    /// The Retry-After of an error answer (read as the client's retries read it).
     static func retryAfter(_ error: DashScopeError) -> Duration? {
-        guard case .api(let answer) = error, let text = answer.retryAfter?.trimmingWhitespace(),
-              let seconds = Int(text), seconds >= 0
-        else { return nil }
-        return .seconds(seconds)
+        guard case .api(let answer) = error else { return nil }
+        return answer.retryAfter.flatMap(RetryPolicy.retryAfter)
     }
 }

@@ -37,10 +37,15 @@ final class GatewayHandler: HTTPHandler {
         refusal(.payloadTooLarge(limit: limit), for: head)
     }
 
-    /// 404/405, 401 and the browser guard's 403, decided from the head before any body byte is read.
-    func earlyResponse(for head: HTTPRequestHead) -> HTTPResponse? {
-        guard case .refused(let error, let style, let routeName) = admit(head) else { return nil }
-        return answer(error, style: style, head: head, routeName: routeName)
+    /// 404/405, 401 and the browser guard's 403, decided from the head before any body byte is read; an admitted
+    /// request carries its route to `handle(_:)`, so routing and authentication happen once per request.
+    func decide(_ head: HTTPRequestHead) -> HeadDecision {
+        switch admit(head) {
+        case .refused(let error, let style, let routeName):
+            return .answer(answer(error, style: style, head: head, routeName: routeName))
+        case .route(let route, let parameters):
+            return .proceed(admission: AdmittedRoute(route: route, parameters: parameters))
+        }
     }
 
     /// The server's own head-time refusals (framing, size, body memory budget) in the route's error shape.
@@ -85,6 +90,12 @@ final class GatewayHandler: HTTPHandler {
         case refused(GatewayError, ErrorStyle, routeName: String)
     }
 
+    /// A route the head was admitted to, with its path parameters.
+    private struct AdmittedRoute: Sendable {
+        let route: Route
+        let parameters: [String: String]
+    }
+
     /// Routing, the local token and the browser guard: everything decided from the head alone.
     private func admit(_ head: HTTPRequestHead) -> Admission {
         switch router.match(method: head.method, path: head.path) {
@@ -119,9 +130,15 @@ final class GatewayHandler: HTTPHandler {
         let trace = RequestTrace(metrics: metrics)
         var routeName = "-"
         var response: HTTPResponse
-        switch admit(request.head) {
+        let admission: Admission
+        if let admitted = request.admission as? AdmittedRoute {
+            admission = .route(admitted.route, admitted.parameters)
+        } else {
+            admission = admit(request.head)
+        }
+        switch admission {
         case .refused(let error, let style, let name):
-            // Normally answered by earlyResponse before the body; kept so handle() alone is never less strict.
+            // Normally answered by decide(_:) before the body; kept so handle() alone is never less strict.
             routeName = name
             response = style.response(for: error, requestID: requestID)
         case .route(let route, let parameters):

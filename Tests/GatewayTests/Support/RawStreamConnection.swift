@@ -8,21 +8,12 @@ final class RawStreamConnection {
 
     /// Connects to 127.0.0.1:`port` with a `receiveBuffer`-byte receive buffer.
     init?(port: Int, receiveBuffer: Int32 = 16 * 1024) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var size = receiveBuffer
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let socket = connectedLoopbackSocket(port: port) { fd in
+            var size = receiveBuffer
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            return nil
-        }
+        guard let socket else { return nil }
+        fd = socket
     }
 
     deinit { if !closed { Glibc.close(fd) } }
