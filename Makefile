@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_RELEASE := .build/release/funasr-gateway
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build release run test clean bench bench-deps fuzz load test-sanitizers
+.PHONY: all deps build release run test clean bench bench-deps fuzz load test-sanitizers profile profile-deps
 
 all: build
 
@@ -71,6 +71,19 @@ bench-deps: deps
 bench: bench-deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	BENCH_COMMAND="make bench" bash scripts/bench.sh
+
+# valgrind for `make profile` (Debian package), on top of nginx for the canned upstream.
+profile-deps: bench-deps
+	@if ! command -v valgrind >/dev/null 2>&1; then \
+		echo "installing valgrind"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind >/dev/null; \
+	fi
+
+# Instructions and allocations per request (callgrind: repeatable on a shared machine, unlike seconds) for the
+# server alone, the upstream client alone and the proxy; writes PROFILE.md (about 2 minutes). Not part of `make test`.
+profile: profile-deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+	bash scripts/profile.sh
 
 # 10,000 malformed requests (0 server errors, still serving) and 1,000 concurrent streams (every event once, in
 # order) against the release build on loopback; about a minute. Not part of `make test`.

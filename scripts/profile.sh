@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `make profile`: instructions and allocations per request, counted by valgrind's callgrind, so that a change is
+# judged by a figure that does not move with the load of a shared machine (wall-clock and CPU time do).
+#
+# Each figure runs one process under callgrind: a warm-up batch, a counter dump, then PROFILE_BATCHES batches of
+# PROFILE_REQUESTS sequential requests on one keep-alive connection, each followed by a dump (callgrind_control -d
+# resets the counters), so start-up and warm-up never reach a batch. A figure is the median batch / requests.
+# Allocations are the calls to malloc, calloc, realloc, posix_memalign, aligned_alloc and memalign in callgrind's
+# call graph (callgrind does not replace malloc; it counts the calls like any other).
+#   server: the release gateway answering GET /healthz (libmicrohttpd, handler, routing, access log, metrics)
+#   client: `funasr-bench client-calls`, DashScopeClient.forward (async-http-client) alone, GET /api/v1/tasks/{id}
+#   proxy:  the gateway relaying GET /api/v1/tasks/{id} (native passthrough) to the canned upstream
+#   local:  the gateway answering GET /v1/transcriptions/{id} (a task query parsed and rendered again)
+# The upstream double is nginx with canned answers (bench/nginx-upstream.conf.in), outside valgrind.
+# Knobs: PROFILE_REQUESTS (1000) PROFILE_BATCHES (3) PROFILE_OUTPUT (PROFILE.md; "-" prints only)
+#        PROFILE_GATEWAY / PROFILE_BENCH (the binaries, default .build/release/…) PROFILE_KEEP (.build/profile: the
+#        last batch of each figure, for callgrind_annotate) PROFILE_FIGURES ("server client proxy local")
+#        PROFILE_LABEL (what the binaries are, in place of the commit id, when they are not this tree's build)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+REQUESTS=${PROFILE_REQUESTS:-1000}
+BATCHES=${PROFILE_BATCHES:-3}
+OUTPUT=${PROFILE_OUTPUT:-$ROOT/PROFILE.md}
+GATEWAY=${PROFILE_GATEWAY:-$ROOT/.build/release/funasr-gateway}
+BENCH=${PROFILE_BENCH:-$ROOT/.build/release/funasr-bench}
+KEEP=${PROFILE_KEEP:-$ROOT/.build/profile}
+FIGURES=${PROFILE_FIGURES:-"server client proxy local"}
+TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
+source "$ROOT/scripts/bench-lib.sh"
+
+for tool in nginx curl valgrind callgrind_control strip "$GATEWAY" "$BENCH"; do
+    command -v "$tool" >/dev/null || { echo "profile: $tool is missing (run make profile)" >&2; exit 1; }
+done
+WORK=$(mktemp -d /tmp/funasr-profile.XXXXXX)
+chmod 755 "$WORK"
+mkdir -p "$WORK/tmp" "$WORK/logs" "$KEEP"
+trap 'stop_all; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+printf '%s' sk-profile-0123456789abcdef >"$WORK/key"; chmod 600 "$WORK/key"
+
+# valgrind 3.19 (Debian 12) cannot read the DWARF 5 debug info of Swift 6.3 binaries and gives up: profile copies
+# without it (the symbol table stays, so functions keep their names).
+strip --strip-debug -o "$WORK/funasr-gateway" "$GATEWAY"
+strip --strip-debug -o "$WORK/funasr-bench" "$BENCH"
+
+UP=$(free_port 19510); GW=$(free_port $((UP + 1)))
+render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" \
+    TASK_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")" \
+    SUBMIT_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/submit-answer.json")"
+start_bg "$WORK/logs/upstream.out" nginx -p "$WORK" -c "$WORK/upstream.conf"
+wait_port "$UP"
+
+# Replaces the (background) shell it runs in with COMMAND under callgrind, function-level counts only, so that
+# the pid the caller holds is valgrind's, the one callgrind_control talks to.
+exec_callgrind() {  # exec_callgrind OUTFILE COMMAND...
+    local out=$1; shift
+    exec valgrind --tool=callgrind --callgrind-out-file="$out" --dump-instr=no --dump-line=no \
+        --compress-strings=no --compress-pos=no "$@"
+}
+
+# Ir, malloc-family calls and memset Ir of one callgrind dump, tab-separated.
+counts() {
+    awk '/^fn=/ { fn = substr($0, 4); next }
+         /^cfn=/ { callee = substr($0, 5); next }
+         /^calls=/ { split($1, a, "="); if (callee ~ /^(malloc|calloc|realloc|posix_memalign|aligned_alloc|memalign)$/) allocs += a[2]; call = 1; next }
+         /^[0-9+-]/ { if (!call && fn ~ /^__memset/) memset += $2; call = 0; next }
+         /^totals:/ { total = $2 }
+         END { printf "%d\t%d\t%d\n", total, allocs, memset }' "$1"
+}
+
+# One batch of sequential GETs on one keep-alive connection; fails unless every answer is 200 on one connection.
+curl_batch() {
+    local url=$1 summary
+    summary=$(curl -s "$url#[1-$REQUESTS]" -w '\nSTATUS %{http_code} %{num_connects}\n' \
+        | awk '/^STATUS /{ n++; if ($2 == 200) ok++; c += $3 } END { printf "%d %d %d", n, ok, c }')
+    [ "$summary" = "$REQUESTS $REQUESTS 1" ] || { echo "profile: batch on $url: requests answers-200 connections = $summary" >&2; return 1; }
+}
+
+# Has callgrind in PID write its counters since the last dump to FILE (and reset them).
+dump() {
+    callgrind_control -d "$1" >/dev/null 2>&1
+    [ -s "$2" ] || { echo "profile: callgrind in $1 wrote no $2" >&2; return 1; }
+}
+
+RESULTS=$WORK/results.tsv; : >"$RESULTS"
+# Records batches 2… of OUTFILE (batch 1 is the warm-up) for FIGURE and keeps the last one.
+record() {
+    local figure=$1 out=$2 k
+    for k in $(seq 2 $((BATCHES + 1))); do
+        printf '%s\t%s\n' "$figure" "$(counts "$out.$k")" >>"$RESULTS"
+    done
+    cp "$out.$((BATCHES + 1))" "$KEEP/$figure.callgrind"
+}
+
+# A figure measured on the gateway: FIGURE PATH.
+profile_gateway() {
+    local figure=$1 path=$2 out=$WORK/$1.cg pid k
+    start_bg "$WORK/logs/$figure.log" exec_callgrind "$out" "$WORK/funasr-gateway" --listen "127.0.0.1:$GW" \
+        --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key"
+    pid=$LAST_PID
+    for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null && break; sleep 0.1; done
+    for k in $(seq 0 "$BATCHES"); do
+        curl_batch "http://127.0.0.1:$GW$path"
+        dump "$pid" "$out.$((k + 1))"
+    done
+    stop_pid "$pid"
+    record "$figure" "$out"
+}
+
+# The client alone: funasr-bench client-calls prints BATCH k and waits for a line before the next batch.
+profile_client() {
+    local out=$WORK/client.cg k line
+    coproc CLIENT { exec_callgrind "$out" "$WORK/funasr-bench" client-calls --base-url "http://127.0.0.1:$UP" \
+        --path "/api/v1/tasks/$TASK" --requests "$REQUESTS" 2>"$WORK/logs/client.log"; }
+    local pid=$CLIENT_PID in=${CLIENT[1]} from=${CLIENT[0]}
+    STARTED_PIDS+=("$pid")
+    for k in $(seq 0 "$BATCHES"); do
+        read -r line <&"$from" || { echo "profile: client-calls ended early: $(tail -3 "$WORK/logs/client.log")" >&2; return 1; }
+        [ "$line" = "BATCH $k" ] || { echo "profile: client-calls said '$line'" >&2; return 1; }
+        dump "$pid" "$out.$((k + 1))"
+        [ "$k" = "$BATCHES" ] || echo go >&"$in"
+    done
+    exec {in}>&-
+    wait "$pid" || true
+    record client "$out"
+}
+
+for figure in $FIGURES; do
+    echo "== $figure: warm-up + $BATCHES batches of $REQUESTS requests under callgrind"
+    case $figure in
+        server) profile_gateway server /healthz ;;
+        client) profile_client ;;
+        proxy) profile_gateway proxy "/api/v1/tasks/$TASK" ;;
+        local) profile_gateway local "/v1/transcriptions/$TASK" ;;
+        *) echo "profile: unknown figure $figure" >&2; exit 1 ;;
+    esac
+done
+
+bash "$ROOT/scripts/profile-report.sh" "$RESULTS" "$REQUESTS" "$BATCHES" "$KEEP" "$OUTPUT"
