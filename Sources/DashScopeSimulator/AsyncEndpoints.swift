@@ -13,8 +13,11 @@ enum AsyncEndpoints {
     ///
     /// 1–`maxFileURLs` URLs are accepted (default 100, the older documented limit): the current doc's
     /// "one URL per request" (§13.1) is unverified, and a tighter double would hide gateway bugs with batches.
+    /// An `oss://` URL needs the resolve header, and its file fails to download unless `uploads` holds it under
+    /// this key's and model's upload policy.
     static func submit(
-        _ request: HTTPRequest, apiKey: String, requestID: String, now: Date, configuration: SimulatorConfiguration
+        _ request: HTTPRequest, apiKey: String, requestID: String, now: Date, configuration: SimulatorConfiguration,
+        uploads: UploadedObjects = UploadedObjects()
     ) -> Result<SimulatedTask, SimulatedError> {
         let head = request.head
         guard head.headers["X-DashScope-Async"]?.lowercased() == "enable" else { return .failure(.syncNotSupported) }
@@ -52,7 +55,14 @@ enum AsyncEndpoints {
         let missing = parameters == nil
         return .success(SimulatedTask(
             id: UUID().uuidString.lowercased(), requestID: requestID, model: model, apiKeyID: apiKeyID(apiKey),
-            fileURLs: urls, outcomes: urls.map { SubtaskOutcome.forFile($0, parametersMissing: missing) },
+            fileURLs: urls,
+            outcomes: urls.map { url in
+                if url.lowercased().hasPrefix("oss://"), !missing,
+                   uploads.resolve(url, apiKey: apiKey, model: model, at: now) == nil {
+                    return .failed(code: "InvalidFile.DownloadFailed", message: "The audio file cannot be downloaded.")
+                }
+                return SubtaskOutcome.forFile(url, parametersMissing: missing)
+            },
             options: options, submittedAt: now))
     }
 

@@ -5,10 +5,12 @@ enum GenerationEndpoint {
     /// The Content-Type of DashScope streams.
     static let eventStreamType = "text/event-stream;charset=UTF-8"
 
-    /// Validates and answers; `faults` shape the stream.
+    /// Validates and answers; `faults` shape the stream. `ossObject(url, model)` says whether a temporary upload
+    /// answers to an `oss://` audio URL (usable only with `X-DashScope-OssResourceResolve: enable`, §5).
     static func respond(
         to request: HTTPRequest, requestID: String, streaming: Bool, faults: AppliedFaults,
-        configuration: SimulatorConfiguration, sleep: @escaping SimulatorSleep
+        configuration: SimulatorConfiguration, sleep: @escaping SimulatorSleep,
+        ossObject: (String, String) -> Bool = { _, _ in false }
     ) -> HTTPResponse {
         if request.head.headers["X-DashScope-Async"]?.lowercased() == "enable" {
             return SimulatedError.asyncNotSupported.response(requestID: requestID)
@@ -17,6 +19,14 @@ enum GenerationEndpoint {
         switch GenerationRequest.parse(request.body, maxInlineAudioBytes: configuration.maxInlineAudioBytes) {
         case .failure(let error): return error.response(requestID: requestID)
         case .success(let value): parsed = value
+        }
+        if parsed.audioSeed.lowercased().hasPrefix("oss://") {
+            guard request.head.headers["X-DashScope-OssResourceResolve"]?.lowercased() == "enable" else {
+                return SimulatedError.invalidURL.response(requestID: requestID)
+            }
+            guard ossObject(parsed.audioSeed, parsed.model) else {
+                return SimulatedError.downloadFailed(parsed.audioSeed).response(requestID: requestID)
+            }
         }
         let transcript = RecognitionPayloads.transcript(for: parsed)
         guard streaming, !faults.plainJSON else {

@@ -16,13 +16,13 @@ public struct RecordedRequest: Sendable {
     /// When the simulator's clock says it arrived.
     public var receivedAt: Date
 
-    /// Creates a record from a request.
-    public init(_ request: HTTPRequest, receivedAt: Date) {
+    /// Creates a record from a request, keeping at most `keepingBodyBytes` of its body.
+    public init(_ request: HTTPRequest, receivedAt: Date, keepingBodyBytes: Int = .max) {
         method = request.head.method
         path = request.head.path
         query = request.head.query
         headers = request.head.headers
-        body = request.body
+        body = request.body.count <= keepingBodyBytes ? request.body : Array(request.body.prefix(keepingBodyBytes))
         self.receivedAt = receivedAt
     }
 

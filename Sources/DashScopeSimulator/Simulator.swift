@@ -14,6 +14,7 @@ public final class Simulator: HTTPHandler {
     struct State: Sendable {
         var store: TaskStore
         var vocabularies = VocabularyStore()
+        var uploads = UploadedObjects()
         var faults = FaultQueue()
         var requests: [RecordedRequest] = []
         var boundBaseURL: String?
@@ -59,6 +60,11 @@ public final class Simulator: HTTPHandler {
         inFlight.peak(endpoint)
     }
 
+    /// The objects stored by temporary uploads (`oss://` keys), by key.
+    public func uploadedObjects() -> [(key: String, size: Int, fingerprint: UInt64)] {
+        state.withLock { $0.uploads.all.map { ($0.key, $0.size, $0.fingerprint) } }
+    }
+
     /// Forgets the recorded requests.
     public func clearRecordedRequests() {
         state.withLock { $0.requests.removeAll() }
@@ -69,11 +75,11 @@ public final class Simulator: HTTPHandler {
         state.withLock { $0.boundBaseURL = url }
     }
 
-    /// 20 MiB-ish for Flash/Realtime (inline audio), 110 MiB for uploads, 1 MiB elsewhere.
+    /// 20 MiB-ish for Flash/Realtime (inline audio), 110 MiB (or the upload limit plus 1 MiB) for uploads, 1 MiB elsewhere.
     public func bodyLimit(for head: HTTPRequestHead) -> Int {
         switch try? SimulatorRoute.resolve(method: head.method, path: head.path).get() {
         case .generation: configuration.maxInlineAudioBytes / 3 * 4 + 1024 * 1024
-        case .ossUpload: 110 * 1024 * 1024
+        case .ossUpload: max(110, configuration.uploadMaxFileSizeMB + 1) * 1024 * 1024
         default: 1024 * 1024
         }
     }
@@ -96,7 +102,9 @@ public final class Simulator: HTTPHandler {
         let head = request.head
         let now = clock.now()
         state.withLock {
-            $0.requests.append(RecordedRequest(request, receivedAt: now))
+            // An upload's file is not kept: its form fields come first and are what tests look at.
+            let kept = head.path == UploadEndpoints.uploadPath ? 64 * 1024 : Int.max
+            $0.requests.append(RecordedRequest(request, receivedAt: now, keepingBodyBytes: kept))
             $0.store.purge(at: now)
         }
         let requestID = Self.newRequestID()
@@ -136,7 +144,9 @@ public final class Simulator: HTTPHandler {
         let base = baseURL(for: head)
         switch route {
         case .submit:
-            switch AsyncEndpoints.submit(request, apiKey: apiKey, requestID: requestID, now: now, configuration: configuration) {
+            let uploads = state.withLock { $0.uploads }
+            switch AsyncEndpoints.submit(
+                request, apiKey: apiKey, requestID: requestID, now: now, configuration: configuration, uploads: uploads) {
             case .failure(let error): return error.response(requestID: requestID)
             case .success(let task):
                 state.withLock { $0.store.add(task) }
@@ -166,10 +176,13 @@ public final class Simulator: HTTPHandler {
             guard let model = head.queryValue("model"), !model.isEmpty else {
                 return SimulatedError.emptyModel.response(requestID: requestID)
             }
-            let body = UploadEndpoints.policyBody(model: model, apiKey: apiKey, baseURL: base, now: now, requestID: requestID)
+            let body = UploadEndpoints.policyBody(
+                model: model, apiKey: apiKey, baseURL: base, now: now, requestID: requestID, configuration: configuration)
             return .dashScopeJSON(status: 200, body: body, requestID: requestID)
         case .ossUpload:
-            return UploadEndpoints.upload(request, requestID: requestID)
+            return UploadEndpoints.upload(request, now: now, requestID: requestID) { object, forbidOverwrite in
+                state.withLock { $0.uploads.insert(object, forbidOverwrite: forbidOverwrite) }
+            }
         case .result(let taskID, let index):
             let store = state.withLock { $0.store }
             return ResultDocuments.fetch(head, taskID: taskID, index: index, store: store, now: now, requestID: requestID)
@@ -178,7 +191,10 @@ public final class Simulator: HTTPHandler {
         case .generation:
             return GenerationEndpoint.respond(
                 to: request, requestID: requestID, streaming: streaming, faults: faults,
-                configuration: configuration, sleep: sleep)
+                configuration: configuration, sleep: sleep,
+                ossObject: { url, model in
+                    self.state.withLock { $0.uploads.resolve(url, apiKey: apiKey, model: model, at: now) != nil }
+                })
         }
     }
 

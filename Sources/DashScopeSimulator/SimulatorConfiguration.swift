@@ -16,6 +16,10 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var maxFileURLs: Int
     /// The largest decoded inline (`data:`) audio for Flash/Realtime, in bytes (DashScope: 10 MB).
     public var maxInlineAudioBytes: Int
+    /// The largest temporary upload the getPolicy answer allows, in MB (`max_file_size_mb`; DashScope: 100).
+    public var uploadMaxFileSizeMB: Int
+    /// How long an upload policy is accepted (`expire_in_seconds`; DashScope: 300 s).
+    public var uploadPolicyLifetime: Duration
 
     /// Creates a configuration; every argument has the interactive default.
     public init(
@@ -26,7 +30,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         retention: Duration = .seconds(24 * 3600),
         baseURL: String? = nil,
         maxFileURLs: Int = 100,
-        maxInlineAudioBytes: Int = 10 * 1024 * 1024
+        maxInlineAudioBytes: Int = 10 * 1024 * 1024,
+        uploadMaxFileSizeMB: Int = 100,
+        uploadPolicyLifetime: Duration = .seconds(300)
     ) {
         self.acceptedAPIKeys = acceptedAPIKeys
         self.pendingDuration = pendingDuration
@@ -36,6 +42,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.baseURL = baseURL
         self.maxFileURLs = maxFileURLs
         self.maxInlineAudioBytes = maxInlineAudioBytes
+        self.uploadMaxFileSizeMB = uploadMaxFileSizeMB
+        self.uploadPolicyLifetime = uploadPolicyLifetime
     }
 
     /// The key `fastForTests` accepts.

@@ -66,7 +66,7 @@ struct SimulatedError: Error, Sendable, Equatable {
 }
 
 /// An error answer in Alibaba OSS's XML style (result documents, uploads).
-struct OSSError: Sendable, Equatable {
+struct OSSError: Error, Sendable, Equatable {
     var status: Int
     var code: String
     var message: String
@@ -98,6 +98,22 @@ struct OSSError: Sendable, Equatable {
     static let noSuchKey = OSSError(status: 404, code: "NoSuchKey", message: "The specified key does not exist.")
     static let malformedPost = OSSError(
         status: 400, code: "InvalidArgument", message: "The body of your POST request is not well-formed multipart/form-data.")
+    static let anonymous = OSSError(
+        status: 403, code: "AccessDenied", message: "You have no right to access this object because of bucket acl.")
+    static let missingKey = OSSError(status: 400, code: "InvalidArgument", message: "Key is missing in the POST form.")
+    static let invalidAccessKeyID = OSSError(
+        status: 403, code: "InvalidAccessKeyId", message: "The OSS Access Key Id you provided does not exist in our records.")
+    static let invalidPolicy = OSSError(status: 400, code: "InvalidPolicyDocument", message: "Invalid Policy: Invalid JSON.")
+    static let policyExpired = OSSError(status: 403, code: "AccessDenied", message: "Invalid according to Policy: Policy expired.")
+    static let entityTooLarge = OSSError(
+        status: 400, code: "EntityTooLarge", message: "Your proposed upload exceeds the maximum allowed size.")
+    static let alreadyExists = OSSError(
+        status: 409, code: "FileAlreadyExists", message: "The object you specified already exists and can not be overwritten.")
+
+    /// 403 for a form field that breaks one of the policy's conditions (quoted as OSS quotes it).
+    static func conditionFailed(_ condition: String) -> OSSError {
+        OSSError(status: 403, code: "AccessDenied", message: "Invalid according to Policy: Policy Condition failed: \(condition)")
+    }
 }
 
 extension HTTPResponse {
