@@ -42,4 +42,8 @@ public enum HeadDecision: Sendable {
     case answer(HTTPResponse)
     /// Read the body, then call `handle(_:)` with this value as the request's `admission`.
     case proceed(admission: (any Sendable)?)
+    /// Call `handle(_:)` at once, before the body arrives, with the body as `HTTPRequest.bodyStream` (read with
+    /// back-pressure) and this value as `admission`. The route's cap and the memory budget are checked as for
+    /// `proceed`; the response is sent once the body has been read to its end.
+    case stream(admission: (any Sendable)?)
 }

@@ -23,19 +23,24 @@ public struct HTTPRequestHead: Sendable {
     }
 }
 
-/// A complete request: the head and the whole body.
+/// A request: the head and either the whole body or, when admitted with `HeadDecision.stream`, a body stream.
 public struct HTTPRequest: Sendable {
     /// Method, path, query and headers.
     public var head: HTTPRequestHead
-    /// The body bytes (empty when there is none).
+    /// The body bytes (empty when there is none, or when the body comes as `bodyStream`).
     public var body: [UInt8]
+    /// The body as it arrives, for requests admitted with `HeadDecision.stream`; nil otherwise.
+    public var bodyStream: RequestBodyStream?
     /// What the handler's head-time decision handed on (`HeadDecision.proceed`), so it need not decide twice.
     public var admission: (any Sendable)?
 
     /// Creates a request.
-    public init(head: HTTPRequestHead, body: [UInt8] = [], admission: (any Sendable)? = nil) {
+    public init(
+        head: HTTPRequestHead, body: [UInt8] = [], admission: (any Sendable)? = nil, bodyStream: RequestBodyStream? = nil
+    ) {
         self.head = head
         self.body = body
         self.admission = admission
+        self.bodyStream = bodyStream
     }
 }

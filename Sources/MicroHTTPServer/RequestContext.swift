@@ -36,6 +36,12 @@ final class RequestContext: Sendable {
         var task: Task<Void, Never>?
         var stream: StreamBuffer?
         var closed = false
+        /// The body as the handler reads it, when the head was admitted with `HeadDecision.stream`.
+        var bodyStream: RequestBodyStream?
+        /// A streaming handler's answer when it returned before the body was complete (sent at the final call).
+        var earlyAnswer: HTTPResponse?
+        /// Bytes of a streamed body received so far (checked against the cap).
+        var received = 0
     }
 
     let head: HTTPRequestHead
@@ -82,6 +88,8 @@ final class RequestContext: Sendable {
             return refuse(early, close: true)
         case .proceed(let admission):
             state.withLock { $0.admission = admission }
+        case .stream(let admission):
+            return startStreamedBody(admission: admission)
         }
         guard case .length(let declared) = framing, declared > 0 else { return nil }
         if declared > bodyLimit {
@@ -91,6 +99,38 @@ final class RequestContext: Sendable {
             return refuse(handler.refusal(.busy, for: head), close: true)
         }
         state.withLock { $0.reserved = declared }
+        return nil
+    }
+
+    /// A streamed body: the same head-time refusals (413 past the cap, 503 when the budget cannot cover the bytes
+    /// it may buffer), then the handler starts at once and reads the body as it arrives.
+    private func startStreamedBody(admission: (any Sendable)?) -> HTTPResponse? {
+        let declared: Int? = if case .length(let length) = framing { length } else { nil }
+        if let declared, declared > bodyLimit {
+            return refuse(handler.refusal(.payloadTooLarge(limit: bodyLimit), for: head), close: true)
+        }
+        // At most the window plus what libmicrohttpd hands over in the call that crosses it is ever buffered.
+        let window = RequestBodyStream.defaultWindow
+        let reservation = min(declared ?? bodyLimit, window + RequestBodyStream.overshoot)
+        guard budget.reserve(reservation) else {
+            return refuse(handler.refusal(.busy, for: head), close: true)
+        }
+        let body = RequestBodyStream(
+            declaredLength: declared, window: window,
+            suspend: { [connection] in connection.suspend() },
+            wake: { [weak self] in self?.resumeIfOpen() })
+        if !framing.hasBody { body.finish() }
+        let request = HTTPRequest(head: head, admission: admission, bodyStream: body)
+        let handler = self.handler
+        state.withLock { s in
+            s.reserved = reservation
+            s.bodyStream = body
+            s.task = Task { [self] in
+                let response = await handler.handle(request)
+                body.readerFinished()
+                handlerFinished(response)
+            }
+        }
         return nil
     }
 
@@ -110,6 +150,10 @@ final class RequestContext: Sendable {
 
     /// Appends a piece of the body; past the cap or the memory budget the body is dropped and the request marked.
     func appendBody(_ bytes: some Collection<UInt8>) {
+        if let body = state.withLock({ $0.bodyStream }) {
+            appendStreamed(bytes, to: body)
+            return
+        }
         state.withLock { s in
             guard case .receiving = s.phase, !s.overflowed, !s.overBudget, !s.abandoned else { return }
             let total = s.body.count + bytes.count
@@ -133,6 +177,21 @@ final class RequestContext: Sendable {
         }
     }
 
+    /// A piece of a streamed body goes to its reader; past the cap the reader gets `tooLarge` and the rest is dropped.
+    private func appendStreamed(_ bytes: some Collection<UInt8>, to body: RequestBodyStream) {
+        let overflowing = state.withLock { s -> Bool in
+            guard !s.overflowed, !s.abandoned else { return false }
+            s.received += bytes.count
+            if s.received > bodyLimit { s.overflowed = true }
+            return s.overflowed
+        }
+        if overflowing {
+            body.fail(.tooLarge(limit: bodyLimit))
+        } else {
+            body.offer(Array(bytes))
+        }
+    }
+
     private func dropBody(_ s: inout State) {
         s.body = []
         budget.release(s.reserved)
@@ -141,8 +200,24 @@ final class RequestContext: Sendable {
 
     /// The access handler's last call for this request (and its call after a resume).
     func finalCall() -> FinalCallAction {
-        state.withLock { s -> FinalCallAction in
+        // Outside this context's lock: the stream's own lock is taken first wherever both are held.
+        let body = state.withLock { $0.bodyStream }
+        body?.finish()
+        // If libmicrohttpd got here in the same pass that suspended for a slow reader, that suspension is kept.
+        let alreadySuspended = body?.takeOverSuspension() ?? false
+        return state.withLock { s -> FinalCallAction in
             switch s.phase {
+            case .receiving where s.bodyStream != nil:
+                // Streamed: the body is complete; answer with the handler's response, or wait for it.
+                if let early = s.earlyAnswer {
+                    s.earlyAnswer = nil
+                    s.phase = .responding
+                    if alreadySuspended { connection.resume() }
+                    return .respond(early)
+                }
+                s.phase = .handling
+                if !alreadySuspended { connection.suspend() }
+                return .wait
             case .receiving:
                 if s.overflowed {
                     s.phase = .responding
@@ -177,6 +252,11 @@ final class RequestContext: Sendable {
             // The handler is done with the body: its reservation goes back to the budget.
             budget.release(s.reserved)
             s.reserved = 0
+            if !s.closed, case .receiving = s.phase {
+                // A streaming handler answered before the body ended: the rest is dropped, then this is sent.
+                s.earlyAnswer = response
+                return
+            }
             guard !s.closed, case .handling = s.phase else { return }
             s.phase = .ready(response)
             connection.resume()
@@ -214,20 +294,29 @@ final class RequestContext: Sendable {
         let (waiting, stream, receivedSoFar): (Bool, StreamBuffer?, Int?) = state.withLock { s in
             if s.closed { return (false, nil, nil) }
             if case .handling = s.phase { return (true, nil, nil) }
-            if case .receiving = s.phase, s.reserved > 0 { return (false, nil, s.body.count) }
+            if case .receiving = s.phase, s.reserved > 0 {
+                // Suspended because the reader is behind: no progress is expected until it catches up and resumes.
+                if s.bodyStream?.isProducerSuspended == true { return (false, nil, nil) }
+                return (false, nil, s.bodyStream == nil ? s.body.count : s.received)
+            }
             return (false, s.stream, nil)
         }
         if let receivedSoFar {
             guard connection.clientHungUp(fd: fd) else { return }
-            state.withLock { s in
-                guard case .receiving = s.phase, s.reserved > 0 else { return }
-                if s.receivedAtHangUp == receivedSoFar, s.body.count == receivedSoFar {
-                    s.abandoned = true
-                    dropBody(&s)
-                } else {
+            let (streamed, task): (RequestBodyStream?, Task<Void, Never>?) = state.withLock { s in
+                guard case .receiving = s.phase, s.reserved > 0 else { return (nil, nil) }
+                let now = s.bodyStream == nil ? s.body.count : s.received
+                guard s.receivedAtHangUp == receivedSoFar, now == receivedSoFar else {
                     s.receivedAtHangUp = receivedSoFar
+                    return (nil, nil)
                 }
+                s.abandoned = true
+                dropBody(&s)
+                return (s.bodyStream, s.task)
             }
+            // A streaming handler sees the hang-up as the end of its body, and its work is cancelled.
+            streamed?.fail(.clientDisconnected)
+            if streamed != nil { task?.cancel() }
             return
         }
         let suspended = waiting || (stream?.isReaderSuspended ?? false)
@@ -237,7 +326,8 @@ final class RequestContext: Sendable {
 
     /// Cancels the handler or producer and ends the stream without its terminator.
     func abort() {
-        let (task, stream) = state.withLock { ($0.task, $0.stream) }
+        let (task, stream, body) = state.withLock { ($0.task, $0.stream, $0.bodyStream) }
+        body?.fail(.clientDisconnected)
         task?.cancel()
         stream?.abort()
     }
@@ -246,6 +336,8 @@ final class RequestContext: Sendable {
     /// handler is answered 503 at once, so no connection stays suspended when the daemon stops.
     func endForShutdown() {
         abort()
+        // A body suspended for a slow reader resumes (and is dropped) even if the handler ignores cancellation.
+        state.withLock { $0.bodyStream }?.readerFinished()
         state.withLock { s in
             guard !s.closed, case .handling = s.phase else { return }
             s.phase = .ready(HTTPResponse(
@@ -257,11 +349,12 @@ final class RequestContext: Sendable {
 
     /// libmicrohttpd finished with the request (sent, failed or the client left).
     func connectionClosed() {
-        let (task, stream) = state.withLock { s in
+        let (task, stream, body) = state.withLock { s in
             s.closed = true
             dropBody(&s)
-            return (s.task, s.stream)
+            return (s.task, s.stream, s.bodyStream)
         }
+        body?.fail(.clientDisconnected)
         task?.cancel()
         stream?.abort()
         onEnd(self)
