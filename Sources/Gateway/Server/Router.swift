@@ -15,11 +15,14 @@ public struct Router: Sendable {
         let segments: [Substring]
         /// Which segments are `{name}` parameters.
         let isParameter: [Bool]
+        /// The parameter's name for each `{name}` segment.
+        let parameterNames: [String?]
 
         init(route: Route) {
             self.route = route
             self.segments = route.segments
             self.isParameter = segments.map { $0.first == "{" && $0.last == "}" }
+            self.parameterNames = zip(segments, isParameter).map { $1 ? String($0.dropFirst().dropLast()) : nil }
         }
     }
 
@@ -38,7 +41,8 @@ public struct Router: Sendable {
 
     /// Looks up a request; a trailing slash is ignored; HEAD falls back to GET.
     public func match(method: String, path: String) -> Match {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on the UTF-8 bytes: splitting the String by Characters cost ~22k instructions for a task path.
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
         var allowed: [String] = []
         for entry in entriesByLength[segments.count] ?? [] {
             guard let parameters = Self.bind(entry, to: segments) else { continue }
@@ -56,8 +60,8 @@ public struct Router: Sendable {
             return nil
         }
         var parameters: [String: String] = [:]
-        for index in path.indices where entry.isParameter[index] {
-            parameters[String(entry.segments[index].dropFirst().dropLast())] = String(path[index])
+        for index in path.indices {
+            if let name = entry.parameterNames[index] { parameters[name] = String(path[index]) }
         }
         return parameters
     }
