@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The table `make profile` writes (scripts/profile.sh measures): per-request figures from each batch's counts,
 # the median batch, and the functions with the most instructions of their own in each figure's kept dump.
-#   profile-report.sh RESULTS.tsv REQUESTS BATCHES KEEPDIR OUTPUT ("-": standard output only)
+#   profile-report.sh RESULTS.tsv SWITCHES.tsv REQUESTS BATCHES KEEPDIR OUTPUT ("-": standard output only)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RESULTS=$1 REQUESTS=$2 BATCHES=$3 KEEP=$4 OUTPUT=$5
+RESULTS=$1 SWITCHES=$2 REQUESTS=$3 BATCHES=$4 KEEP=$5 OUTPUT=$6
 TOP=${PROFILE_TOP:-12}
 
 describe() {
@@ -25,6 +25,13 @@ per_request() {
 }
 
 # PROFILE_LABEL names what was measured when the binaries are not this tree's release build (A/B runs).
+# Median context switches per request of one figure ("–" when none were counted).
+switches() {
+    awk -F'\t' -v f="$1" -v n="$REQUESTS" '$1 == f { k++; v[k] = $2 / n }
+        END { if (!k) { print "–"; exit } for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+              printf "%.2f\n", v[int((k + 1) / 2)] }' "$SWITCHES"
+}
+
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$ROOT" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || commit="$commit + uncommitted changes in Sources"
 commit=${PROFILE_LABEL:-$commit}
@@ -36,12 +43,12 @@ report() {
     echo "Counted $(date -u '+%Y-%m-%d %H:%M') UTC at commit \`$commit\` with \`make profile\` (valgrind's callgrind, $BATCHES batches"
     echo "of $REQUESTS sequential requests on one keep-alive connection after a warm-up batch; median batch)."
     echo
-    echo "| figure | instructions / request | of which memset | allocations / request | each batch (instructions / request) |"
-    echo "| --- | ---: | ---: | ---: | --- |"
+    echo "| figure | instructions / request | of which memset | allocations / request | voluntary context switches / request | each batch (instructions / request) |"
+    echo "| --- | ---: | ---: | ---: | ---: | --- |"
     for figure in server client proxy local; do
         line=$(per_request "$figure"); [ -n "$line" ] || continue
         IFS=$'\t' read -r ir ms al list <<<"$line"
-        printf '| %s | %s | %s | %s | %s |\n' "$(describe "$figure")" "$ir" "$ms" "$al" "$list"
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$(describe "$figure")" "$ir" "$ms" "$al" "$(switches "$figure")" "$list"
     done
     server=$(per_request server | cut -f1); client=$(per_request client | cut -f1); proxy=$(per_request proxy | cut -f1)
     if [ -n "$server" ] && [ -n "$client" ] && [ -n "$proxy" ]; then
@@ -52,6 +59,10 @@ report() {
     echo "- Instructions are counted in the process measured only (the gateway, or the client driver), not in curl or"
     echo "  the nginx upstream. Idle work during a batch (timers, epoll wake-ups) is included; it is ~70k instructions a"
     echo "  second under valgrind, well under 1 % of a batch."
+    echo "- Voluntary context switches are counted without valgrind (all threads of the process,"
+    echo "  \`/proc/PID/task/*/status\`, median batch): each time a thread sleeps until something, often another"
+    echo "  thread handing it work, wakes it; waiting for the next request on the socket counts too. Callgrind counts"
+    echo "  user-space instructions only, so the kernel's share of a hand-off shows here, not in the instructions."
     echo "- \`memset\` is counted by valgrind one byte-iteration of \`rep stosb\` at a time: mostly libmicrohttpd zeroing"
     echo "  its per-connection memory pool for every request, far cheaper in time than in this count."
     echo "- Allocations are calls to malloc, calloc, realloc, posix_memalign, aligned_alloc and memalign (the Swift"

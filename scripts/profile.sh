@@ -12,6 +12,8 @@
 #   proxy:  the gateway relaying GET /api/v1/tasks/{id} (native passthrough) to the canned upstream
 #   local:  the gateway answering GET /v1/transcriptions/{id} (a task query parsed and rendered again)
 # The upstream double is nginx with canned answers (bench/nginx-upstream.conf.in), outside valgrind.
+# Then each figure runs again without valgrind (which runs one thread at a time) to count context switches per
+# request: the thread hand-offs, which cost kernel time callgrind does not see.
 # Knobs: PROFILE_REQUESTS (1000) PROFILE_BATCHES (3) PROFILE_OUTPUT (PROFILE.md; "-" prints only)
 #        PROFILE_GATEWAY / PROFILE_BENCH (the binaries, default .build/release/…) PROFILE_KEEP (.build/profile: the
 #        last batch of each figure, for callgrind_annotate) PROFILE_FIGURES ("server client proxy local")
@@ -92,48 +94,76 @@ record() {
     cp "$out.$((BATCHES + 1))" "$KEEP/$figure.callgrind"
 }
 
-# A figure measured on the gateway: FIGURE PATH.
+# Voluntary context switches of every thread of PID so far: a thread that waits for another to hand it work
+# sleeps and is woken, so this counts hand-offs between threads (callgrind counts no kernel work). Involuntary
+# switches are left out: they count the other processes on the machine.
+ctx_switches() {
+    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
+
+# Ends a batch of FIGURE in MODE: callgrind dumps its counters; native records the context switches since the
+# last mark (warm-up batch 0 excluded).
+mark() {
+    local mode=$1 figure=$2 pid=$3 out=$4 k=$5 now
+    if [ "$mode" = callgrind ]; then dump "$pid" "$out.$((k + 1))"; return; fi
+    now=$(ctx_switches "$pid")
+    [ "$k" = 0 ] || printf '%s\t%s\n' "$figure" "$((now - LAST_SWITCHES))" >>"$SWITCHES"
+    LAST_SWITCHES=$now
+}
+
+# A figure measured on the gateway: MODE (callgrind or native) FIGURE PATH.
 profile_gateway() {
-    local figure=$1 path=$2 out=$WORK/$1.cg pid k
-    start_bg "$WORK/logs/$figure.log" exec_callgrind "$out" "$WORK/funasr-gateway" --listen "127.0.0.1:$GW" \
-        --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key"
+    local mode=$1 figure=$2 path=$3 out=$WORK/$2.cg pid k
+    local command=("$WORK/funasr-gateway" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key")
+    if [ "$mode" = callgrind ]; then
+        start_bg "$WORK/logs/$figure.log" exec_callgrind "$out" "${command[@]}"
+    else
+        start_bg "$WORK/logs/$figure-native.log" "${command[@]}"
+    fi
     pid=$LAST_PID
     for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null && break; sleep 0.1; done
     for k in $(seq 0 "$BATCHES"); do
         curl_batch "http://127.0.0.1:$GW$path"
-        dump "$pid" "$out.$((k + 1))"
+        mark "$mode" "$figure" "$pid" "$out" "$k"
     done
     stop_pid "$pid"
-    record "$figure" "$out"
+    [ "$mode" = native ] || record "$figure" "$out"
 }
 
-# The client alone: funasr-bench client-calls prints BATCH k and waits for a line before the next batch.
+# The client alone (MODE as above): funasr-bench client-calls prints BATCH k and waits for a line before the next.
 profile_client() {
-    local out=$WORK/client.cg k line
-    coproc CLIENT { exec_callgrind "$out" "$WORK/funasr-bench" client-calls --base-url "http://127.0.0.1:$UP" \
-        --path "/api/v1/tasks/$TASK" --requests "$REQUESTS" 2>"$WORK/logs/client.log"; }
+    local mode=$1 out=$WORK/client.cg k line
+    local command=("$WORK/funasr-bench" client-calls --base-url "http://127.0.0.1:$UP" --path "/api/v1/tasks/$TASK" --requests "$REQUESTS")
+    if [ "$mode" = callgrind ]; then
+        coproc CLIENT { exec_callgrind "$out" "${command[@]}" 2>"$WORK/logs/client.log"; }
+    else
+        coproc CLIENT { exec "${command[@]}" 2>"$WORK/logs/client-native.log"; }
+    fi
     local pid=$CLIENT_PID in=${CLIENT[1]} from=${CLIENT[0]}
     STARTED_PIDS+=("$pid")
     for k in $(seq 0 "$BATCHES"); do
         read -r line <&"$from" || { echo "profile: client-calls ended early: $(tail -3 "$WORK/logs/client.log")" >&2; return 1; }
         [ "$line" = "BATCH $k" ] || { echo "profile: client-calls said '$line'" >&2; return 1; }
-        dump "$pid" "$out.$((k + 1))"
+        mark "$mode" client "$pid" "$out" "$k"
         [ "$k" = "$BATCHES" ] || echo go >&"$in"
     done
     exec {in}>&-
     wait "$pid" || true
-    record client "$out"
+    [ "$mode" = native ] || record client "$out"
 }
 
+SWITCHES=$WORK/switches.tsv; : >"$SWITCHES"
 for figure in $FIGURES; do
-    echo "== $figure: warm-up + $BATCHES batches of $REQUESTS requests under callgrind"
-    case $figure in
-        server) profile_gateway server /healthz ;;
-        client) profile_client ;;
-        proxy) profile_gateway proxy "/api/v1/tasks/$TASK" ;;
-        local) profile_gateway local "/v1/transcriptions/$TASK" ;;
-        *) echo "profile: unknown figure $figure" >&2; exit 1 ;;
-    esac
+    for mode in callgrind native; do
+        echo "== $figure ($mode): warm-up + $BATCHES batches of $REQUESTS requests"
+        case $figure in
+            server) profile_gateway "$mode" server /healthz ;;
+            client) profile_client "$mode" ;;
+            proxy) profile_gateway "$mode" proxy "/api/v1/tasks/$TASK" ;;
+            local) profile_gateway "$mode" local "/v1/transcriptions/$TASK" ;;
+            *) echo "profile: unknown figure $figure" >&2; exit 1 ;;
+        esac
+    done
 done
 
-bash "$ROOT/scripts/profile-report.sh" "$RESULTS" "$REQUESTS" "$BATCHES" "$KEEP" "$OUTPUT"
+bash "$ROOT/scripts/profile-report.sh" "$RESULTS" "$SWITCHES" "$REQUESTS" "$BATCHES" "$KEEP" "$OUTPUT"
