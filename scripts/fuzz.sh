@@ -15,7 +15,7 @@ mkdir -p "$out/crashes"
 sources() {
     case $1 in
         sse) echo ServerSentEvents Fuzz/SSEParserFuzz.swift Sources/ServerSentEvents/*.swift ;;
-        multipart) echo MultipartFuzz Fuzz/MultipartFuzz.swift Sources/Gateway/Server/MultipartForm.swift Sources/Gateway/Server/BytePattern.swift Sources/MicroHTTPServer/WhitespaceTrimming.swift ;;
+        multipart) echo MultipartFuzz Fuzz/MultipartFuzz.swift Sources/Gateway/Server/MultipartForm.swift Sources/Gateway/Server/MultipartStreamReader.swift Sources/Gateway/Server/BytePattern.swift Sources/MicroHTTPServer/WhitespaceTrimming.swift ;;
         json) echo JSON Fuzz/JSONFuzz.swift Sources/JSON/*.swift ;;
         parameters) echo JSON Fuzz/ParametersFuzz.swift Sources/JSON/*.swift Sources/DashScope/Protocol/ParametersInsertion.swift ;;
         *) echo "fuzz: unknown target $1" >&2; exit 2 ;;

@@ -20,6 +20,12 @@ struct BytePattern: Sendable {
         self.fallback = fallback
     }
 
+    /// After `matched` bytes matched and the next one did not: how many bytes still match (the longest proper
+    /// prefix of the matched part that is also its suffix).
+    func shorterMatch(after matched: Int) -> Int {
+        fallback[matched - 1]
+    }
+
     /// The first index at or after `start` where the pattern occurs, ends before `end`, and `accept` holds for
     /// the index; byte comparisons are added to `comparisons`.
     func firstMatch(

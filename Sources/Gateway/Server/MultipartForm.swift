@@ -1,5 +1,5 @@
-// A `multipart/form-data` reader (RFC 7578 over RFC 2046 §5.1) for the OpenAI upload route. The body is
-// already in memory (the server buffers it under the route's cap), so this walks it once. It replaced
+// A `multipart/form-data` body read whole (RFC 7578 over RFC 2046 §5.1), over the incremental
+// MultipartStreamReader, plus the header parsing both share. It replaced
 // MultipartKit, whose `import Foundation` alone kept ~6 MB of Foundation/ICU libraries resident in every
 // gateway process.
 
@@ -41,61 +41,39 @@ enum MultipartForm {
     }
 
     /// The parts of `body`; `limit(name)` caps each part by its field name.
-    static func parse(_ body: [UInt8], contentType: String?, limit: (String) -> Int) throws(MultipartFormError) -> [FormPart] {
+    static func parse(_ body: [UInt8], contentType: String?, limit: @escaping (String) -> Int) throws(MultipartFormError) -> [FormPart] {
         var comparisons = 0
         return try parse(body, contentType: contentType, limit: limit, comparisons: &comparisons)
     }
 
     /// The same, counting the byte comparisons its searches made in `comparisons` (tests prove the work is linear).
     static func parse(
-        _ body: [UInt8], contentType: String?, limit: (String) -> Int, comparisons: inout Int
+        _ body: [UInt8], contentType: String?, limit: @escaping (String) -> Int, comparisons: inout Int
     ) throws(MultipartFormError) -> [FormPart] {
         guard let boundary = boundary(contentType: contentType) else { throw .notMultipart }
-        let delimiter = Array("--\(boundary)".utf8)
-        let crlf: [UInt8] = [0x0D, 0x0A]
-        // Every search is linear in what it scans (BytePattern), so a hostile body costs O(n) in all.
-        let nextDelimiter = BytePattern(crlf + delimiter)
-        let headerEnd = BytePattern([0x0D, 0x0A, 0x0D, 0x0A])
-        // The first delimiter may follow a preamble (at the very start or right after a CRLF); every later one is
-        // preceded by CRLF.
-        let atLineStart = { (index: Int) in index == 0 || (index >= 2 && body[index - 2] == 0x0D && body[index - 1] == 0x0A) }
-        guard var cursor = BytePattern(delimiter).firstMatch(in: body, from: 0, comparisons: &comparisons, accept: atLineStart) else {
-            throw .malformed("the multipart body has no parts")
-        }
-        cursor += delimiter.count
+        var reader = MultipartStreamReader(boundary: boundary, limit: limit)
         var parts: [FormPart] = []
-        while true {
-            if body[cursor...].starts(with: [0x2D, 0x2D]) { break }  // "--": the closing delimiter
-            cursor = skipTransportPadding(body, from: cursor)
-            guard body[cursor...].starts(with: crlf) else {
-                throw .malformed("a multipart boundary line has trailing characters")
-            }
-            cursor += 2
-            guard let headersEnd = headerEnd.firstMatch(
-                      in: body, from: cursor - 2, end: cursor + headerLimit + 4, comparisons: &comparisons)
-            else { throw .malformed("the multipart body ended inside a part's headers") }
-            var part = try headers(body[cursor..<max(cursor, headersEnd)])
-            let contentStart = headersEnd + 4
-            // From two bytes back: with an empty body the header block's last CRLF is also the delimiter's.
-            guard let next = nextDelimiter.firstMatch(in: body, from: contentStart - 2, comparisons: &comparisons) else {
-                throw .malformed("the multipart body ended inside a part (no closing boundary)")
-            }
-            let contentEnd = max(contentStart, next)
-            let cap = limit(part.name)
-            guard contentEnd - contentStart <= cap else { throw .partTooLarge(name: part.name, limit: cap) }
-            part.body = Array(body[contentStart..<contentEnd])
-            parts.append(part)
-            cursor = next + 2 + delimiter.count
+        let events: [MultipartEvent]
+        do {
+            events = try reader.feed(body)
+            try reader.finish()
+        } catch {
+            comparisons += reader.comparisons
+            throw error
         }
-        guard !parts.isEmpty else { throw .malformed("the multipart body has no parts") }
-        if let unnamed = parts.first(where: { $0.name.isEmpty }) {
-            throw .malformed("a part has no name in its Content-Disposition (\(unnamed.filename ?? "no filename"))")
+        comparisons += reader.comparisons
+        for event in events {
+            switch event {
+            case .partStart(let part): parts.append(part)
+            case .content(let bytes): parts[parts.count - 1].body += bytes
+            case .partEnd: break
+            }
         }
         return parts
     }
 
     /// A part with its name, filename and content type from its header lines.
-    private static func headers(_ bytes: ArraySlice<UInt8>) throws(MultipartFormError) -> FormPart {
+    static func headers(_ bytes: ArraySlice<UInt8>) throws(MultipartFormError) -> FormPart {
         var part = FormPart(name: "", body: [])
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
             let text = String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
@@ -115,13 +93,6 @@ enum MultipartForm {
             }
         }
         return part
-    }
-
-    /// Spaces and tabs a sender may put after a boundary (RFC 2046's transport padding).
-    private static func skipTransportPadding(_ body: [UInt8], from start: Int) -> Int {
-        var index = start
-        while index < body.count, body[index] == 0x20 || body[index] == 0x09 { index += 1 }
-        return index
     }
 }
 
