@@ -81,6 +81,8 @@ paths:
               example:
                 status: ok
                 mode: dashscope
+        '503':
+          $ref: '#/components/responses/ServerBusy'
   /readyz:
     get:
       operationId: getReadiness
@@ -118,16 +120,22 @@ paths:
                   checked_at: '2025-09-25T01:37:36.380Z'
                   cached: false
         '503':
-          description: Not ready; `reason` says why.
+          description: |
+            Not ready; `reason` says why. Or the gateway is past `--connection-limit`: `server_busy` in the local
+            error shape, with `Retry-After`.
           headers:
             X-Request-Id:
               $ref: '#/components/headers/X-Request-Id'
             X-FunASR-Gateway-Mode:
               $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+            Retry-After:
+              $ref: '#/components/headers/Retry-After'
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Readiness'
+                anyOf:
+                  - $ref: '#/components/schemas/Readiness'
+                  - $ref: '#/components/schemas/LocalError'
               example:
                 status: not_ready
                 mode: dashscope
@@ -170,6 +178,8 @@ paths:
                 funasr_gateway_requests_total{route="transcriptions.get",status="200"} 3
         '401':
           $ref: '#/components/responses/Unauthorized'
+        '503':
+          $ref: '#/components/responses/ServerBusy'
   /openapi.yaml:
     get:
       operationId: getOpenAPIDocument
@@ -198,6 +208,8 @@ paths:
                     const: 3.1.0
         '401':
           $ref: '#/components/responses/Unauthorized'
+        '503':
+          $ref: '#/components/responses/ServerBusy'
 
   /v1/transcriptions:
     post:
@@ -1073,13 +1085,13 @@ paths:
         '415':
           $ref: '#/components/responses/OpenAIError'
         '429':
-          $ref: '#/components/responses/OpenAIError'
+          $ref: '#/components/responses/OpenAIThrottled'
         '500':
           $ref: '#/components/responses/OpenAIError'
         '502':
           $ref: '#/components/responses/OpenAIError'
         '503':
-          $ref: '#/components/responses/OpenAIError'
+          $ref: '#/components/responses/OpenAIUnavailable'
         '504':
           $ref: '#/components/responses/OpenAIError'
   /v1/models:
@@ -1114,6 +1126,8 @@ paths:
                       $ref: '#/components/schemas/OpenAIModel'
         '401':
           $ref: '#/components/responses/OpenAIError'
+        '503':
+          $ref: '#/components/responses/OpenAIUnavailable'
   /v1/models/{model}:
     get:
       operationId: getModel
@@ -1144,6 +1158,8 @@ paths:
           $ref: '#/components/responses/OpenAIError'
         '404':
           $ref: '#/components/responses/OpenAIError'
+        '503':
+          $ref: '#/components/responses/OpenAIUnavailable'
   /api/v1/services/audio/asr/transcription:
     post:
       operationId: nativeSubmitTranscription
@@ -1188,13 +1204,13 @@ paths:
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/tasks:
@@ -1244,13 +1260,13 @@ paths:
         '403':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/tasks/{id}:
@@ -1274,13 +1290,13 @@ paths:
         '404':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
     post:
@@ -1305,13 +1321,13 @@ paths:
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/tasks/{id}/cancel:
@@ -1336,13 +1352,13 @@ paths:
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/services/aigc/multimodal-generation/generation:
@@ -1409,13 +1425,13 @@ paths:
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/services/audio/asr/customization:
@@ -1460,13 +1476,13 @@ paths:
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
   /api/v1/uploads:
@@ -1501,13 +1517,13 @@ paths:
         '404':
           $ref: '#/components/responses/DashScopeError'
         '429':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeThrottled'
         '500':
           $ref: '#/components/responses/DashScopeError'
         '502':
           $ref: '#/components/responses/DashScopeError'
         '503':
-          $ref: '#/components/responses/DashScopeError'
+          $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
 components:
@@ -1607,7 +1623,10 @@ components:
         type: string
         enum: [simulated]
     Retry-After:
-      description: Seconds to wait before retrying, as DashScope sent it.
+      description: |
+        Seconds to wait before retrying: DashScope's own value, passed through, on its 429 and 503; `1` on the
+        gateway's own 503s (`server_busy` past `--body-memory-limit` or `--connection-limit`, and the plain-text
+        `server shutting down` a request still waiting gets when shutdown passes its drain deadline).
       schema:
         type: string
     WWW-Authenticate:
@@ -1748,13 +1767,29 @@ components:
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     UpstreamUnavailable:
       description: |
-        DashScope answered 503 (its code passed through), or the gateway's buffered request bodies reached
-        `--body-memory-limit` (`server_busy`, with `Retry-After`).
+        DashScope answered 503 (its code passed through, with its `Retry-After` when it sent one), or the gateway
+        is busy: its buffered request bodies reached `--body-memory-limit` or it serves `--connection-limit`
+        requests already (`server_busy`, `Retry-After: 1`).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
         X-DashScope-Request-Id:
           $ref: '#/components/headers/X-DashScope-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
+    ServerBusy:
+      description: |
+        The gateway serves `--connection-limit` requests already (`server_busy`, `Retry-After: 1`); the connection
+        closes.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
       content:
         application/json:
           schema:
@@ -1824,6 +1859,30 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/OpenAIError'
+    OpenAIThrottled:
+      description: DashScope throttled the call (429, its code passed through, with its `Retry-After` when it sent one).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/OpenAIError'
+    OpenAIUnavailable:
+      description: |
+        DashScope answered 503 (with its `Retry-After` when it sent one), or the gateway is busy
+        (`server_busy` past `--body-memory-limit` or `--connection-limit`, `Retry-After: 1`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/OpenAIError'
     DashScopeOK:
       description: DashScope's answer, relayed as it came.
       headers:
@@ -1844,6 +1903,34 @@ components:
           $ref: '#/components/headers/X-Request-Id'
         X-DashScope-Request-Id:
           $ref: '#/components/headers/X-DashScope-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/DashScopeError'
+    DashScopeThrottled:
+      description: DashScope's 429, relayed as it came (with its `Retry-After` when it sent one).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        X-DashScope-Request-Id:
+          $ref: '#/components/headers/X-DashScope-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/DashScopeError'
+    DashScopeUnavailable:
+      description: |
+        DashScope's 503, relayed as it came (with its `Retry-After` when it sent one), or the gateway is busy
+        (`server_busy` in DashScope's shape past `--body-memory-limit` or `--connection-limit`, `Retry-After: 1`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+        X-DashScope-Request-Id:
+          $ref: '#/components/headers/X-DashScope-Request-Id'
+        Retry-After:
+          $ref: '#/components/headers/Retry-After'
       content:
         application/json:
           schema:
