@@ -13,21 +13,22 @@ public typealias TextLogHandler = LineLogHandler<TextLineFormat>
 public enum TextLineFormat: LogLineFormat {
     /// The text line of one event.
     public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
-        var line = timestamp
-        line.reserveCapacity(256)
-        line.append(" ")
-        line.append(level.rawValue)
-        line.append(" ")
-        line.append(label)
-        line.append(": ")
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        line.append(contentsOf: timestamp.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
         TextLogEscaping.appendMessage(message, to: &line)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            line.append(" ")
+            line.append(UInt8(ascii: " "))
             TextLogEscaping.appendValue(key, to: &line)
-            line.append("=")
+            line.append(UInt8(ascii: "="))
             TextLogEscaping.appendValue(text(value), to: &line)
         }
-        return line
+        return String(decoding: line, as: UTF8.self)
     }
 
     private static func text(_ value: Logger.MetadataValue) -> String {
