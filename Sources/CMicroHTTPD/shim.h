@@ -13,11 +13,19 @@
 static inline struct MHD_Daemon *funasr_mhd_start_daemon(unsigned int flags, uint16_t port,
         MHD_AccessHandlerCallback handler, void *handler_cls,
         MHD_RequestCompletedCallback completed, void *completed_cls,
+        MHD_NotifyConnectionCallback notify, void *notify_cls,
         struct MHD_OptionItem *options) {
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
                             MHD_OPTION_ARRAY, options,
                             MHD_OPTION_END);
+}
+
+/* MHD_get_connection_info is variadic: the pointer the NOTIFY_CONNECTION callback stored, or NULL. */
+static inline void *funasr_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
 }
 
 /* MHD_get_daemon_info is variadic: the bound port (for port 0), or 0 on failure. */

@@ -12,6 +12,10 @@ struct MHDPointer: @unchecked Sendable {
 final class MHDDaemon: Sendable {
     private let daemon: MHDPointer
     private let core: Unmanaged<ServerCore>
+    /// Every open connection's request deadlines (header and body time limits); held strongly too, because the
+    /// watchdog may still be enforcing them while `stop()` gives libmicrohttpd's reference back.
+    private let watchRegistry: ConnectionWatches
+    private let watches: Unmanaged<ConnectionWatches>
     /// The port actually bound.
     let port: Int
 
@@ -22,6 +26,10 @@ final class MHDDaemon: Sendable {
         var storage = sockaddr_storage()
         let isIPv6 = try Self.fillAddress(&storage, host: configuration.host, port: configuration.port)
         let retained = Unmanaged.passRetained(core)
+        var limits = configuration.requestTimeLimits
+        limits.keepAliveIdle = .seconds(max(1, configuration.idleTimeoutSeconds))
+        let watchRegistry = ConnectionWatches(limits: limits)
+        let watches = Unmanaged.passRetained(watchRegistry)
         let started: OpaquePointer? = withUnsafeMutablePointer(to: &storage) { addressPointer in
             var options: [MHD_OptionItem] = [
                 MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threads), ptr_value: nil),
@@ -40,16 +48,19 @@ final class MHDDaemon: Sendable {
             return options.withUnsafeMutableBufferPointer { buffer in
                 funasr_mhd_start_daemon(
                     allFlags, UInt16(configuration.port), accessHandler, retained.toOpaque(),
-                    requestCompleted, retained.toOpaque(), buffer.baseAddress)
+                    requestCompleted, retained.toOpaque(), connectionNotified, watches.toOpaque(), buffer.baseAddress)
             }
         }
         guard let started else {
             retained.release()
+            watches.release()
             throw ServerStartError(
                 description: "cannot listen on \(configuration.host):\(configuration.port) (address in use, or not an address of this machine)")
         }
         self.daemon = MHDPointer(raw: started)
         self.core = retained
+        self.watches = watches
+        self.watchRegistry = watchRegistry
         self.port = Int(funasr_mhd_bound_port(started))
     }
 
@@ -63,6 +74,14 @@ final class MHDDaemon: Sendable {
         MHD_stop_daemon(daemon.raw)
         if listenSocket >= 0 { close(listenSocket) }
         core.release()
+        watches.release()
+    }
+
+    /// Closes every connection past its header or body deadline; returns how many.
+    @discardableResult
+    func enforceDeadlines() -> Int {
+        // Both directions: libmicrohttpd reads end-of-stream at once and closes the connection itself.
+        watchRegistry.enforce { fd in _ = shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     private static func fillAddress(_ storage: inout sockaddr_storage, host: String, port: Int) throws -> Bool {
@@ -94,11 +113,19 @@ final class MHDDaemon: Sendable {
 /// The connection actions `RequestContext` and `StreamBuffer` need, bound to one connection.
 struct MHDConnection: Sendable {
     let pointer: MHDPointer
+    /// The connection's deadlines: time it spends suspended is the server's and stops its body clock.
+    let watch: ConnectionWatch?
 
     /// Parks the connection: libmicrohttpd stops calling back until `resume`.
-    func suspend() { MHD_suspend_connection(pointer.raw) }
+    func suspend() {
+        watch?.suspended()
+        MHD_suspend_connection(pointer.raw)
+    }
     /// Wakes a parked connection; safe from any thread.
-    func resume() { MHD_resume_connection(pointer.raw) }
+    func resume() {
+        watch?.resumed()
+        MHD_resume_connection(pointer.raw)
+    }
 
     /// True when the client closed its side (checked only while suspended).
     func clientHungUp(fd: Int32) -> Bool {
@@ -117,7 +144,8 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
     guard let cls, let connection, let conCls, let uploadDataSize else { return MHD_Result.NO }
     let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
-    let handle = MHDConnection(pointer: MHDPointer(raw: connection))
+    let watch = watch(of: connection)
+    let handle = MHDConnection(pointer: MHDPointer(raw: connection), watch: watch)
 
     guard let existing = conCls.pointee else {
         let head = HTTPRequestHead(
@@ -127,7 +155,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             headers: HTTPHeaders(collectValues(connection, kind: .HEADER_KIND)))
         let context = core.begin(head: head, connection: handle, fd: funasr_mhd_connection_fd(connection))
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-        if let early = context.headCall() {
+        let early = context.headCall()
+        watch?.headComplete(expectsBody: early == nil && BodyFraming(headers: head.headers).hasBody)
+        if let early {
             return queue(early, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
         }
         return MHD_Result.YES
@@ -135,6 +165,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
 
     if uploadDataSize.pointee > 0 {
+        watch?.received(uploadDataSize.pointee)
         if let uploadData {
             let bytes = UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee)
             context.appendBody(bytes)
@@ -142,6 +173,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         uploadDataSize.pointee = 0
         return MHD_Result.YES
     }
+    _ = watch?.bodyComplete()
     switch context.finalCall() {
     case .wait:
         return MHD_Result.YES
@@ -150,10 +182,30 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     }
 }
 
-private let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+private let requestCompleted: MHD_RequestCompletedCallback = { _, connection, conCls, _ in
+    if let connection { watch(of: connection)?.requestEnded() }
     guard let conCls, let existing = conCls.pointee else { return }
     conCls.pointee = nil
     Unmanaged<RequestContext>.fromOpaque(existing).takeRetainedValue().connectionClosed()
+}
+
+/// Accepted and closed connections: each gets a retained `ConnectionWatch` as its socket context. libmicrohttpd
+/// reports the close before it closes the socket.
+private let connectionNotified: MHD_NotifyConnectionCallback = { cls, connection, socketContext, code in
+    guard let cls, let connection, let socketContext else { return }
+    let watches = Unmanaged<ConnectionWatches>.fromOpaque(cls).takeUnretainedValue()
+    if code == .CONNECTION_NOTIFY_STARTED {
+        let watch = watches.opened(fd: funasr_mhd_connection_fd(connection))
+        socketContext.pointee = Unmanaged.passRetained(watch).toOpaque()
+    } else if code == .CONNECTION_NOTIFY_CLOSED, let stored = socketContext.pointee {
+        socketContext.pointee = nil
+        watches.closed(Unmanaged<ConnectionWatch>.fromOpaque(stored).takeRetainedValue())
+    }
+}
+
+/// The watch stored for a connection when it was accepted.
+private func watch(of connection: OpaquePointer) -> ConnectionWatch? {
+    funasr_mhd_socket_context(connection).map { Unmanaged<ConnectionWatch>.fromOpaque($0).takeUnretainedValue() }
 }
 
 private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {

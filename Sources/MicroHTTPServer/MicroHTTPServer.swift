@@ -28,6 +28,7 @@ public final class MicroHTTPServer: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(interval))
                 core.checkHangUps()
+                daemon.enforceDeadlines()
             }
         }
         running.withLock { $0 = Running(daemon: daemon, watchdog: watchdog) }

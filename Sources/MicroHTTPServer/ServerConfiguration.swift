@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var hangUpCheckIntervalMilliseconds: Int
     /// Bytes all buffered request bodies together may hold; a body that does not fit is refused with 503.
     public var bodyMemoryLimit: Int
+    /// Deadlines for a request's head and body (slow-loris defence); past them the connection is closed.
+    public var requestTimeLimits = RequestTimeLimits()
 
     /// Creates a configuration.
     public init(
