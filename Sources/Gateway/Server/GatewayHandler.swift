@@ -44,7 +44,8 @@ final class GatewayHandler: HTTPHandler {
         case .refused(let error, let style, let routeName):
             return .answer(answer(error, style: style, head: head, routeName: routeName))
         case .route(let route, let parameters):
-            return .proceed(admission: AdmittedRoute(route: route, parameters: parameters))
+            let admitted = AdmittedRoute(route: route, parameters: parameters)
+            return route.streamsBody(head) ? .stream(admission: admitted) : .proceed(admission: admitted)
         }
     }
 

@@ -45,11 +45,14 @@ public struct Route: Sendable {
     public let requiresAuth: Bool
     /// The handler; thrown errors go through `GatewayError.from`.
     public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
+    /// True for a request whose body the handler reads as it arrives (`HTTPRequest.bodyStream`) instead of whole.
+    public let streamsBody: @Sendable (HTTPRequestHead) -> Bool
 
     /// Creates a route.
     public init(
         _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
         errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
+        streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false },
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
         self.method = method
@@ -59,6 +62,7 @@ public struct Route: Sendable {
         self.errorStyle = errorStyle
         self.requiresAuth = requiresAuth
         self.handler = handler
+        self.streamsBody = streamsBody
     }
 
     /// The pattern's segments, split once.
