@@ -41,8 +41,7 @@ public struct Router: Sendable {
 
     /// Looks up a request; a trailing slash is ignored; HEAD falls back to GET.
     public func match(method: String, path: String) -> Match {
-        // Split on the UTF-8 bytes: splitting the String by Characters cost ~22k instructions for a task path.
-        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+        let segments = Self.segments(of: path)
         var allowed: [String] = []
         for entry in entriesByLength[segments.count] ?? [] {
             guard let parameters = Self.bind(entry, to: segments) else { continue }
@@ -52,6 +51,25 @@ public struct Router: Sendable {
             allowed.append(entry.route.method)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+    }
+
+    /// The path's non-empty `/`-separated segments, found on its contiguous UTF-8 bytes: splitting the String by
+    /// Characters cost ~22k instructions for a task path, splitting its `UTF8View` ~4k.
+    static func segments(of path: String) -> [Substring] {
+        let utf8 = path.utf8
+        let found = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+            var segments: [Substring] = []
+            var start = 0
+            for offset in 0...bytes.count where offset == bytes.count || bytes[offset] == UInt8(ascii: "/") {
+                if offset > start {
+                    let from = utf8.index(utf8.startIndex, offsetBy: start)
+                    segments.append(Substring(utf8[from..<utf8.index(from, offsetBy: offset - start)]))
+                }
+                start = offset + 1
+            }
+            return segments
+        }
+        return found ?? path.utf8.split(separator: UInt8(ascii: "/")).map(Substring.init)
     }
 
     /// The path's parameters when every literal segment matches (checked first, so a miss allocates nothing).
