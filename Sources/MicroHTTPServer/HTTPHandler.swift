@@ -43,7 +43,8 @@ public enum HeadDecision: Sendable {
     /// Read the body, then call `handle(_:)` with this value as the request's `admission`.
     case proceed(admission: (any Sendable)?)
     /// Call `handle(_:)` at once, before the body arrives, with the body as `HTTPRequest.bodyStream` (read with
-    /// back-pressure) and this value as `admission`. The route's cap and the memory budget are checked as for
-    /// `proceed`; the response is sent once the body has been read to its end.
-    case stream(admission: (any Sendable)?)
+    /// back-pressure) and this value as `admission`. The route's cap is checked as for `proceed`; the memory budget
+    /// covers a declared length whole when the handler keeps (a form of) what it reads (`keepsBody`, e.g. encodes
+    /// it), else only what waits unread (it passes the body on). The response is sent once the body has ended.
+    case stream(admission: (any Sendable)?, keepsBody: Bool = true)
 }

@@ -88,8 +88,8 @@ final class RequestContext: Sendable {
             return refuse(early, close: true)
         case .proceed(let admission):
             state.withLock { $0.admission = admission }
-        case .stream(let admission):
-            return startStreamedBody(admission: admission)
+        case .stream(let admission, let keepsBody):
+            return startStreamedBody(admission: admission, keepsBody: keepsBody)
         }
         guard case .length(let declared) = framing, declared > 0 else { return nil }
         if declared > bodyLimit {
@@ -102,16 +102,17 @@ final class RequestContext: Sendable {
         return nil
     }
 
-    /// A streamed body: the same head-time refusals (413 past the cap, 503 when the budget cannot cover the bytes
-    /// it may buffer), then the handler starts at once and reads the body as it arrives.
-    private func startStreamedBody(admission: (any Sendable)?) -> HTTPResponse? {
+    /// A streamed body: the same head-time refusals (413 past the cap, 503 when the budget cannot cover the declared
+    /// length a handler keeps, or what waits unread), then the handler starts at once and reads the body as it arrives.
+    private func startStreamedBody(admission: (any Sendable)?, keepsBody: Bool) -> HTTPResponse? {
         let declared: Int? = if case .length(let length) = framing { length } else { nil }
         if let declared, declared > bodyLimit {
             return refuse(handler.refusal(.payloadTooLarge(limit: bodyLimit), for: head), close: true)
         }
         // At most the window plus what libmicrohttpd hands over in the call that crosses it is ever buffered.
         let window = RequestBodyStream.defaultWindow
-        let reservation = min(declared ?? bodyLimit, window + RequestBodyStream.overshoot)
+        let buffered = min(declared ?? bodyLimit, window + RequestBodyStream.overshoot)
+        let reservation = keepsBody ? max(buffered, declared ?? 0) : buffered
         guard budget.reserve(reservation) else {
             return refuse(handler.refusal(.busy, for: head), close: true)
         }

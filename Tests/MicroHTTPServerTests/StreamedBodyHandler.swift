@@ -14,7 +14,8 @@ final class StreamedBodyHandler: HTTPHandler {
     }
 
     func decide(_ head: HTTPRequestHead) -> HeadDecision {
-        head.path.hasPrefix("/upload") ? .stream(admission: head.path) : .proceed(admission: nil)
+        guard head.path.hasPrefix("/upload") else { return .proceed(admission: nil) }
+        return .stream(admission: head.path, keepsBody: head.queryValue("keeps") != "false")
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {

@@ -123,15 +123,20 @@ private func post(_ url: String, body: [UInt8], chunked: Bool = false) async thr
         }
     }
 
-    @Test func aStreamedBodyIsRefusedWith503WhenTheBudgetCannotCoverItsWindow() async throws {
-        try await withStreamingServer(bodyMemoryLimit: 100_000) { server, handler in
+    @Test func theBudgetCoversAKeptBodyWholeAndAPassedOnBodyByItsWindow() async throws {
+        try await withStreamingServer(bodyMemoryLimit: 400_000) { server, handler in
+            // A handler that keeps what it reads: the declared 5 MB must fit the budget, so 503 before any body byte.
             let connection = try RawConnection(port: server.port)
             try connection.send("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000000\r\n\r\n")
             #expect(try connection.readHead().hasPrefix("HTTP/1.1 503"))
             #expect(handler.endings.withLock { $0 }.isEmpty)
-            // A body within the budget is served.
-            let (status, _) = try await post("http://127.0.0.1:\(server.port)/upload", body: patterned(50_000))
+            // A handler that passes the body on holds only its window: the same 5 MB is served.
+            let bytes = patterned(5_000_000)
+            let (status, text) = try await post("http://127.0.0.1:\(server.port)/upload?keeps=false", body: bytes)
             #expect(status == 200)
+            #expect(text.hasPrefix("\(bytes.count) \(StreamedBodyHandler.checksum(bytes)) "))
+            await waitUntil { server.bodyMemoryInUse == 0 }
+            #expect(server.bodyMemoryInUse == 0)
         }
     }
 }
