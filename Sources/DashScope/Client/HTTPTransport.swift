@@ -16,12 +16,18 @@ public struct UpstreamTimeouts: Sendable {
     public var streamIdle: Duration
     /// Time allowed to open a connection.
     public var connect: Duration
+    /// Time allowed for a temporary upload, from the first byte sent to the storage's answer.
+    public var upload: Duration
 
     /// Creates timeouts.
-    public init(request: Duration = .seconds(30), streamIdle: Duration = .seconds(60), connect: Duration = .seconds(5)) {
+    public init(
+        request: Duration = .seconds(30), streamIdle: Duration = .seconds(60), connect: Duration = .seconds(5),
+        upload: Duration = .seconds(900)
+    ) {
         self.request = request
         self.streamIdle = streamIdle
         self.connect = connect
+        self.upload = upload
     }
 }
 
@@ -95,10 +101,26 @@ final class HTTPTransport: Sendable {
         return try await collect(request, maxBodyBytes: maxBodyBytes)
     }
 
+    /// POSTs a streamed body to a URL without the key (the temporary storage's form upload is signed by its
+    /// policy; the key must never reach it) within the upload deadline; the answer is read up to `maxBodyBytes`.
+    func postUnauthenticated(
+        _ url: String, headers: [(name: String, value: String)], body: HTTPClientRequest.Body, maxBodyBytes: Int
+    ) async throws(TransportFailure) -> UpstreamResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for field in headers where field.name.lowercased() != "authorization" {
+            request.headers.add(name: field.name, value: field.value)
+        }
+        request.body = body
+        return try await collect(request, maxBodyBytes: maxBodyBytes, deadline: timeouts.upload)
+    }
+
     /// Executes a request within the request deadline and collects the whole answer.
-    private func collect(_ request: HTTPClientRequest, maxBodyBytes: Int) async throws(TransportFailure) -> UpstreamResponse {
+    private func collect(
+        _ request: HTTPClientRequest, maxBodyBytes: Int, deadline: Duration? = nil
+    ) async throws(TransportFailure) -> UpstreamResponse {
         let started = ContinuousClock.now
-        let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
+        let deadline = NIODeadline.now() + TimeAmount(deadline ?? timeouts.request)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, deadline: deadline)

@@ -52,6 +52,12 @@ public enum DashScopeError: Error, Sendable, Equatable {
     case resultDownloadFailed(status: Int)
     /// The request was cancelled because the client left.
     case cancelled
+    /// DashScope's temporary storage refused an upload: OSS's HTTP status, code and message.
+    case uploadRefused(status: Int, code: String, message: String)
+    /// The file is larger than the upload policy's `max_file_size_mb`.
+    case uploadTooLarge(maxMB: Int)
+    /// The upload policy named a storage host the gateway does not send files to.
+    case uploadHostRefused
 
     /// The code counted in metrics and shown to clients for the gateway's own kinds.
     public var code: String {
@@ -65,6 +71,9 @@ public enum DashScopeError: Error, Sendable, Equatable {
         case .resultExpired: "result_expired"
         case .resultDownloadFailed: "result_download_failed"
         case .cancelled: "client_closed_request"
+        case .uploadRefused: "upload_refused"
+        case .uploadTooLarge: "upload_too_large"
+        case .uploadHostRefused: "upload_host_refused"
         }
     }
 }

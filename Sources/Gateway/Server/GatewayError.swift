@@ -1,4 +1,5 @@
 import DashScope
+import MicroHTTPServer
 
 /// The one error type routes throw; it knows its HTTP status and how to describe itself.
 public struct GatewayError: Error, Sendable, Equatable {
@@ -44,6 +45,13 @@ public struct GatewayError: Error, Sendable, Equatable {
         GatewayError(status: 409, code: "conflict", message: message)
     }
 
+    /// 413 for a file past the temporary storage's `max_file_size_mb`.
+    static func uploadTooLarge(_ limit: String) -> GatewayError {
+        GatewayError(
+            status: 413, code: DashScopeError.uploadTooLarge(maxMB: 0).code,
+            message: "the file is larger than DashScope's temporary storage accepts (\(limit): max_file_size_mb of its upload policy)")
+    }
+
     /// The gateway's view of an upstream failure: DashScope's own status, code and `Retry-After`, or 502/504/410.
     /// DashScope's 401/403 concern the gateway's key, not the client's local token, so they become 502
     /// `upstream_auth_failed` (the native passthrough relays DashScope's answer itself and never gets here).
@@ -82,6 +90,18 @@ public struct GatewayError: Error, Sendable, Equatable {
                 status: 502, code: error.code, message: "downloading the result document failed with HTTP \(status)")
         case .cancelled:
             return GatewayError(status: 499, code: error.code, message: "the client closed the request")
+        case .uploadTooLarge(let maxMB):
+            return .uploadTooLarge("\(maxMB) MB")
+        case .uploadRefused(_, "EntityTooLarge", _):
+            return .uploadTooLarge("its limit")
+        case .uploadRefused(let status, let code, let message):
+            return GatewayError(
+                status: 502, code: error.code,
+                message: "DashScope's temporary storage refused the upload (HTTP \(status) \(code): \(message))")
+        case .uploadHostRefused:
+            return GatewayError(
+                status: 502, code: error.code,
+                message: "DashScope's upload policy named a storage host the gateway does not send files to")
         }
     }
 
@@ -91,6 +111,14 @@ public struct GatewayError: Error, Sendable, Equatable {
         case let gateway as GatewayError: return gateway
         case let upstream as DashScopeError: return .upstream(upstream)
         case let validation as RequestValidationError: return .invalidRequest(validation.message, param: validation.field)
+        case let body as RequestBodyError:
+            switch body {
+            case .tooLarge(let limit):
+                return GatewayError(
+                    status: 413, code: "payload_too_large", message: "request body is larger than the \(limit) bytes this route accepts")
+            case .clientDisconnected:
+                return .upstream(.cancelled)
+            }
         case is CancellationError: return .upstream(.cancelled)
         default: return GatewayError(status: 500, code: "internal_error", message: "unexpected error: \(type(of: error))")
         }
