@@ -102,7 +102,7 @@ public final class DashScopeClient: Sendable {
     /// answer as a single event.
     public func recognize(_ recognition: RecognitionRequest, _ call: CallContext) async throws(DashScopeError) -> RecognitionEvents {
         let request = UpstreamRequest.json(
-            DashScopePaths.generation, body: Self.withParameters(recognition.upstreamBody),
+            DashScopePaths.generation, body: recognition.upstreamBodyBytes(),
             headers: [("X-DashScope-SSE", recognition.stream ? "enable" : "disable")])
         switch try await openEvents(request, call) {
         case .events(_, _, let events):

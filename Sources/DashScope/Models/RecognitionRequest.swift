@@ -23,6 +23,8 @@ public enum AudioSource: Sendable, Equatable {
     case url(String)
     /// Inline audio already base64-encoded, with its decoded size.
     case inline(base64: String, decodedBytes: Int)
+    /// Inline audio encoded as it was uploaded; it becomes the upstream body in place (send it once).
+    case encoded(InlineAudio)
 }
 
 /// A validated local Flash/Realtime request, ready to map to DashScope's exact upstream shape.
@@ -73,12 +75,34 @@ public struct RecognitionRequest: Sendable, Equatable {
     public var audioReference: String {
         switch audio {
         case .url(let url): url
-        case .inline(let base64, _): "data:\(AudioFormat.mimeType(for: format));base64,\(base64)"
+        case .inline(let base64, _): dataURI(base64: base64)
+        case .encoded(let audio): dataURI(base64: String(decoding: audio.base64, as: UTF8.self))
         }
+    }
+
+    private func dataURI(base64: String) -> String {
+        "data:\(AudioFormat.mimeType(for: format));base64,\(base64)"
     }
 
     /// The exact upstream body: `input_audio` messages for Flash; `audio` or `audio_address` and `resources: []` for Realtime.
     public var upstreamBody: JSONValue {
+        upstreamBody(audioReference: audioReference)
+    }
+
+    /// The upstream body as sent. Audio encoded as it was uploaded is not copied: the JSON is serialized around a
+    /// one-off marker, and the text before and after the marker is put around the audio's own buffer.
+    public func upstreamBodyBytes() -> [UInt8] {
+        guard case .encoded(let audio) = audio else { return upstreamBody.serialized() }
+        let marker = "funasr-inline-audio-\(UUID().uuidString)"
+        let text = upstreamBody(audioReference: dataURI(base64: marker)).serialized()
+        let markerBytes = Array(marker.utf8)
+        guard let at = text.indices.first(where: { text[$0...].starts(with: markerBytes) }) else {
+            preconditionFailure("the audio marker is missing from the serialized body")
+        }
+        return audio.body(prefix: Array(text[..<at]), suffix: Array(text[(at + markerBytes.count)...]))
+    }
+
+    private func upstreamBody(audioReference: String) -> JSONValue {
         var parameters: [String: JSONValue] = ["format": .string(format)]
         if let languageHints { parameters["language_hints"] = .array(languageHints.map(JSONValue.string)) }
         if let vocabularyID { parameters["vocabulary_id"] = .string(vocabularyID) }
@@ -102,7 +126,7 @@ public struct RecognitionRequest: Sendable, Equatable {
             switch audio {
             case .url(let url):
                 parameters["audio_address"] = .string(url)
-            case .inline:
+            case .inline, .encoded:
                 messages.append(.object(["role": "user", "content": .array([
                     .object(["audio": .string(audioReference)]),
                 ])]))

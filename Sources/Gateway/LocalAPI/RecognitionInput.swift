@@ -11,19 +11,54 @@ enum RecognitionInput {
         "vad_enabled", "model", "stream",
     ]
 
-    /// Validates and maps the request; throws `GatewayError` (400 or 413) with a precise message.
-    static func parse(_ request: HTTPRequest, kind: RecognitionKind) throws -> RecognitionRequest {
+    /// True when the body is the raw audio, which the route reads as it arrives (`HTTPRequest.bodyStream`).
+    static func isRawAudio(_ head: HTTPRequestHead) -> Bool {
+        isRawAudio(contentType: head.headers["Content-Type"]?.lowercased() ?? "")
+    }
+
+    private static func isRawAudio(contentType: String) -> Bool {
+        contentType.hasPrefix("audio/") || contentType.hasPrefix("video/") || contentType.hasPrefix("application/octet-stream")
+    }
+
+    /// Validates and maps the request; throws `GatewayError` (400 or 413) with a precise message. A streamed raw
+    /// body is checked from its head first, then encoded as it arrives.
+    static func parse(_ request: HTTPRequest, kind: RecognitionKind) async throws -> RecognitionRequest {
+        if let body = request.bodyStream {
+            let head = request.head
+            let contentType = head.headers["Content-Type"]?.lowercased() ?? ""
+            guard isRawAudio(contentType: contentType) else {
+                let whole = try await body.collect(upTo: RecognitionRequest.maxAudioBytes * 2)
+                return try parseWhole(HTTPRequest(head: head, body: whole, admission: request.admission), kind: kind)
+            }
+            var parsed = try fromRawHead(head, kind: kind, contentType: contentType, stream: wantsStream(head))
+            let upload = try await UploadedAudio.read(body, limit: RecognitionRequest.maxAudioBytes)
+            guard upload.count > 0 else { throw GatewayError.invalidRequest("the request body (the audio) is empty") }
+            parsed.audio = .encoded(upload.audio)
+            return parsed
+        }
+        return try parseWhole(request, kind: kind)
+    }
+
+    private static func wantsStream(_ head: HTTPRequestHead) -> Bool {
+        head.headers["Accept"]?.contains("text/event-stream") == true || head.queryValue("stream").map(Self.isTrue) == true
+    }
+
+    /// Validates and maps a request whose body was read whole.
+    static func parseWhole(_ request: HTTPRequest, kind: RecognitionKind) throws -> RecognitionRequest {
         let head = request.head
         let contentType = head.headers["Content-Type"]?.lowercased() ?? ""
-        let wantsStream = head.headers["Accept"]?.contains("text/event-stream") == true
-            || head.queryValue("stream").map(Self.isTrue) == true
+        let wantsStream = wantsStream(head)
         if contentType.hasPrefix("application/json") || (contentType.isEmpty && request.body.first == UInt8(ascii: "{")) {
             var parsed = try fromJSON(request.body, kind: kind)
             parsed.stream = parsed.stream || wantsStream
             return parsed
         }
-        if contentType.hasPrefix("audio/") || contentType.hasPrefix("video/") || contentType.hasPrefix("application/octet-stream") {
-            return try fromRawBody(request, kind: kind, contentType: contentType, stream: wantsStream)
+        if isRawAudio(contentType: contentType) {
+            guard !request.body.isEmpty else { throw GatewayError.invalidRequest("the request body (the audio) is empty") }
+            var parsed = try fromRawHead(request.head, kind: kind, contentType: contentType, stream: wantsStream)
+            guard request.body.count <= RecognitionRequest.maxAudioBytes else { throw tooLarge(request.body.count) }
+            parsed.audio = .inline(base64: Data(request.body).base64EncodedString(), decodedBytes: request.body.count)
+            return parsed
         }
         throw GatewayError(
             status: 415, code: "unsupported_media_type",
@@ -66,13 +101,11 @@ enum RecognitionInput {
         return request
     }
 
-    private static func fromRawBody(_ request: HTTPRequest, kind: RecognitionKind, contentType: String, stream: Bool) throws -> RecognitionRequest {
-        guard !request.body.isEmpty else { throw GatewayError.invalidRequest("the request body (the audio) is empty") }
-        let head = request.head
+    /// A raw-audio request checked and mapped from its head alone (options in the query); its audio is set by the caller.
+    private static func fromRawHead(_ head: HTTPRequestHead, kind: RecognitionKind, contentType: String, stream: Bool) throws -> RecognitionRequest {
         if let unknown = head.query.map(\.name).first(where: { !jsonFields.contains($0) || $0.hasPrefix("audio_") }) {
             throw GatewayError.invalidRequest("unknown query option '\(unknown)'", param: unknown)
         }
-        guard request.body.count <= RecognitionRequest.maxAudioBytes else { throw tooLarge(request.body.count) }
         let format = head.queryValue("format") ?? AudioFormat.fromContentType(contentType)
         let hints = head.queryValue("language_hints").map { $0.split(separator: ",").map(String.init) }
         let vad = try head.queryValue("vad_enabled").map { value -> Bool in
@@ -83,7 +116,7 @@ enum RecognitionInput {
         }
         var parsed = RecognitionRequest(
             kind: kind, model: head.queryValue("model"),
-            audio: .inline(base64: Data(request.body).base64EncodedString(), decodedBytes: request.body.count),
+            audio: .inline(base64: "", decodedBytes: 0),
             format: try requireFormat(format), sampleRate: try sampleRate(head.queryValue("sample_rate").map(JSONValue.string)),
             languageHints: hints, vocabularyID: head.queryValue("vocabulary_id"), context: head.queryValue("context"),
             vadEnabled: vad, stream: stream)

@@ -10,13 +10,17 @@ struct RecognitionRoutes: Sendable {
 
     var routes: [Route] {
         [
-            Route("POST", "/v1/flash", name: "flash", bodyLimit: .audio) { try await recognize($0, kind: .flash) },
-            Route("POST", "/v1/realtime", name: "realtime", bodyLimit: .audio) { try await recognize($0, kind: .realtime) },
+            Route("POST", "/v1/flash", name: "flash", bodyLimit: .audio, streamsBody: RecognitionInput.isRawAudio) {
+                try await recognize($0, kind: .flash)
+            },
+            Route("POST", "/v1/realtime", name: "realtime", bodyLimit: .audio, streamsBody: RecognitionInput.isRawAudio) {
+                try await recognize($0, kind: .realtime)
+            },
         ]
     }
 
     func recognize(_ context: RouteContext, kind: RecognitionKind) async throws -> HTTPResponse {
-        let request = try RecognitionInput.parse(context.request, kind: kind)
+        let request = try await RecognitionInput.parse(context.request, kind: kind)
         if kind == .realtime, region != .beijing {
             throw GatewayError.invalidRequest(
                 "Fun-ASR-Realtime over HTTP is served by DashScope in cn-beijing only; this gateway is configured for \(region.rawValue) — use /v1/flash, or run a gateway with DASHSCOPE_REGION=cn-beijing")

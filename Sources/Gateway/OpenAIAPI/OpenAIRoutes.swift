@@ -17,7 +17,10 @@ struct OpenAIRoutes: Sendable {
 
     var routes: [Route] {
         [
-            Route("POST", "/v1/audio/transcriptions", name: "openai_transcriptions", bodyLimit: .audio, errorStyle: .openAI) {
+            Route(
+                "POST", "/v1/audio/transcriptions", name: "openai_transcriptions", bodyLimit: .audio, errorStyle: .openAI,
+                streamsBody: { MultipartForm.boundary(contentType: $0.headers["Content-Type"]) != nil }
+            ) {
                 try await transcribe($0)
             },
             Route("GET", "/v1/models", name: "openai_models", errorStyle: .openAI) { _ in
@@ -35,7 +38,13 @@ struct OpenAIRoutes: Sendable {
 
     /// Reads the form, calls Flash (always as an event stream, so every sentence arrives), answers in the asked shape.
     func transcribe(_ context: RouteContext) async throws -> HTTPResponse {
-        let request = try OpenAITranscriptionRequest.parse(try Self.form(context.request), catalog: catalog)
+        let request: OpenAITranscriptionRequest
+        if let body = context.request.bodyStream {
+            let form = try await Self.streamedForm(context.request.head, body)
+            request = try OpenAITranscriptionRequest.parse(form.parts, upload: form.file, catalog: catalog)
+        } else {
+            request = try OpenAITranscriptionRequest.parse(try Self.form(context.request), catalog: catalog)
+        }
         // Always DashScope's event stream: only it carries every sentence (a JSON answer names the last one).
         var recognition = request.recognition
         recognition.stream = true
@@ -58,20 +67,44 @@ struct OpenAIRoutes: Sendable {
                 name == "file" ? fileLimit : OpenAITranscriptionRequest.fieldLimit
             }
         } catch {
-            switch error {
-            case .notMultipart:
-                throw GatewayError.invalidRequest(
-                    "send the request as multipart/form-data (with a boundary) carrying the audio in the field 'file'")
-            case .malformed(let detail):
-                throw GatewayError.invalidRequest(detail)
-            case .partTooLarge(let name, let limit) where name == "file":
-                throw GatewayError(
-                    status: 413, code: "audio_too_large",
-                    message: "the audio file is larger than \(limit) bytes: Fun-ASR-Flash (DashScope) accepts at most 10 MB per request; use POST /v1/transcriptions with a URL for longer audio",
-                    param: "file")
-            case .partTooLarge(let name, let limit):
-                throw GatewayError.invalidRequest("the field '\(name)' is longer than \(limit) bytes", param: name)
-            }
+            throw formError(error)
+        }
+    }
+
+    /// The multipart form read as it arrives: fields whole, the file encoded as it streams (413 past Flash's 10 MB
+    /// as soon as it passes it), 400 for anything malformed.
+    static func streamedForm(
+        _ head: HTTPRequestHead, _ body: RequestBodyStream, fileLimit: Int = RecognitionRequest.maxAudioBytes
+    ) async throws -> StreamedForm {
+        guard let boundary = MultipartForm.boundary(contentType: head.headers["Content-Type"]) else {
+            throw formError(.notMultipart)
+        }
+        do {
+            return try await StreamedForm.read(
+                body, boundary: boundary, fileField: "file", fileLimit: fileLimit, fieldLimit: OpenAITranscriptionRequest.fieldLimit)
+        } catch let error as MultipartFormError {
+            throw formError(error)
+        } catch var error as GatewayError where error.code == "audio_too_large" {
+            error.param = "file"
+            throw error
+        }
+    }
+
+    /// A form that could not be read, as the OpenAI route reports it.
+    static func formError(_ error: MultipartFormError) -> GatewayError {
+        switch error {
+        case .notMultipart:
+            return GatewayError.invalidRequest(
+                "send the request as multipart/form-data (with a boundary) carrying the audio in the field 'file'")
+        case .malformed(let detail):
+            return GatewayError.invalidRequest(detail)
+        case .partTooLarge(let name, let limit) where name == "file":
+            return GatewayError(
+                status: 413, code: "audio_too_large",
+                message: "the audio file is larger than \(limit) bytes: Fun-ASR-Flash (DashScope) accepts at most 10 MB per request; use POST /v1/transcriptions with a URL for longer audio",
+                param: "file")
+        case .partTooLarge(let name, let limit):
+            return GatewayError.invalidRequest("the field '\(name)' is longer than \(limit) bytes", param: name)
         }
     }
 

@@ -39,6 +39,13 @@ struct OpenAITranscriptionRequest: Sendable {
 
     /// Validates the form; every error is a 400 naming the field at fault.
     static func parse(_ parts: [FormPart], catalog: OpenAIModelCatalog) throws(GatewayError) -> OpenAITranscriptionRequest {
+        try parse(parts, upload: nil, catalog: catalog)
+    }
+
+    /// The same for a form read as it arrived: the file part's audio is `upload` (already encoded), not its body.
+    static func parse(
+        _ parts: [FormPart], upload: UploadedAudio?, catalog: OpenAIModelCatalog
+    ) throws(GatewayError) -> OpenAITranscriptionRequest {
         if let unknown = parts.first(where: { !fields.contains($0.name) && !ignoredFields.contains($0.name) }) {
             throw .invalidRequest("Unrecognized request argument supplied: \(unknown.name)", param: unknown.name)
         }
@@ -46,7 +53,8 @@ struct OpenAITranscriptionRequest: Sendable {
         guard files.count == 1, let file = files.first else {
             throw .invalidRequest(files.isEmpty ? "file is required: send the audio as the multipart field 'file'" : "send exactly one file", param: "file")
         }
-        guard !file.body.isEmpty else { throw .invalidRequest("the uploaded file is empty", param: "file") }
+        let size = upload?.count ?? file.body.count
+        guard size > 0 else { throw .invalidRequest("the uploaded file is empty", param: "file") }
         let model = try text(parts, "model")
         if let model, !OpenAIModelCatalog.isModelName(model) {
             throw .invalidRequest("model must be a model id such as whisper-1 or \(catalog.flashModel)", param: "model")
@@ -70,12 +78,13 @@ struct OpenAITranscriptionRequest: Sendable {
         let prompt = try text(parts, "prompt", trimmed: false)
         let recognition = RecognitionRequest(
             kind: .flash, model: catalog.resolve(model),
-            audio: .inline(base64: Data(file.body).base64EncodedString(), decodedBytes: file.body.count), format: audioFormat,
+            audio: upload.map { .encoded($0.audio) } ?? .inline(base64: Data(file.body).base64EncodedString(), decodedBytes: size),
+            format: audioFormat,
             languageHints: language.map { [$0] }, context: prompt?.isEmpty == false ? prompt : nil, stream: stream)
         return OpenAITranscriptionRequest(
             recognition: recognition, responseFormat: format, segments: granularities.isEmpty || granularities.contains("segment"),
             words: granularities.contains("word"), stream: stream, language: language,
-            audioSeconds: audioFormat == "wav" ? WAVHeader.seconds(of: file.body) : nil)
+            audioSeconds: audioFormat == "wav" ? WAVHeader.seconds(of: upload?.leadingBytes ?? file.body, totalBytes: size) : nil)
     }
 
     /// The last value of a text field, UTF-8, trimmed unless asked not to; nil when absent.
@@ -129,8 +138,10 @@ struct OpenAITranscriptionRequest: Sendable {
 
 /// Reads a WAV file's length from its RIFF header.
 enum WAVHeader {
-    /// Seconds of audio: the `data` chunk size over the `fmt ` chunk's byte rate; nil when the header is not plain RIFF/WAVE.
-    static func seconds(of bytes: [UInt8]) -> Double? {
+    /// Seconds of audio: the `data` chunk size over the `fmt ` chunk's byte rate; nil when the header is not plain
+    /// RIFF/WAVE. `bytes` may be only the file's first bytes when `totalBytes` gives its whole length.
+    static func seconds(of bytes: [UInt8], totalBytes: Int? = nil) -> Double? {
+        let total = totalBytes ?? bytes.count
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else { return nil }
         var offset = 12
         var byteRate: Int?
@@ -140,7 +151,7 @@ enum WAVHeader {
             if id == "fmt ", offset + 20 <= bytes.count { byteRate = Int(littleEndian32(bytes, offset + 16)) }
             if id == "data" {
                 guard let byteRate, byteRate > 0 else { return nil }
-                return Double(min(size, bytes.count - offset - 8)) / Double(byteRate)
+                return Double(min(size, total - offset - 8)) / Double(byteRate)
             }
             offset += 8 + size + (size & 1)
         }

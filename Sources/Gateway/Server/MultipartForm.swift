@@ -41,14 +41,14 @@ enum MultipartForm {
     }
 
     /// The parts of `body`; `limit(name)` caps each part by its field name.
-    static func parse(_ body: [UInt8], contentType: String?, limit: @escaping (String) -> Int) throws(MultipartFormError) -> [FormPart] {
+    static func parse(_ body: [UInt8], contentType: String?, limit: @escaping @Sendable (String) -> Int) throws(MultipartFormError) -> [FormPart] {
         var comparisons = 0
         return try parse(body, contentType: contentType, limit: limit, comparisons: &comparisons)
     }
 
     /// The same, counting the byte comparisons its searches made in `comparisons` (tests prove the work is linear).
     static func parse(
-        _ body: [UInt8], contentType: String?, limit: @escaping (String) -> Int, comparisons: inout Int
+        _ body: [UInt8], contentType: String?, limit: @escaping @Sendable (String) -> Int, comparisons: inout Int
     ) throws(MultipartFormError) -> [FormPart] {
         guard let boundary = boundary(contentType: contentType) else { throw .notMultipart }
         var reader = MultipartStreamReader(boundary: boundary, limit: limit)

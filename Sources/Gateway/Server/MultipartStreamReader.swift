@@ -14,7 +14,7 @@ enum MultipartEvent: Equatable {
 }
 
 /// Reads a `multipart/form-data` body incrementally: `feed` each piece, then `finish` at the end of the body.
-struct MultipartStreamReader {
+struct MultipartStreamReader: Sendable {
     private enum State {
         /// Before the first delimiter (the preamble is skipped).
         case preamble
@@ -33,7 +33,7 @@ struct MultipartStreamReader {
     /// CRLF, `--` and the boundary: what ends a part's content (and, after a virtual CRLF, begins the first part).
     private let delimiter: BytePattern
     private let headerEnd = BytePattern([0x0D, 0x0A, 0x0D, 0x0A])
-    private let limit: (String) -> Int
+    private let limit: @Sendable (String) -> Int
     private var state = State.preamble
     /// How much of `delimiter` (or `headerEnd`) the last bytes matched; starts as if a CRLF had just been read, so a
     /// delimiter at the very start of the body is found.
@@ -46,7 +46,7 @@ struct MultipartStreamReader {
     private(set) var comparisons = 0
 
     /// A reader for `boundary`; `limit(name)` caps each part's content by its field name.
-    init(boundary: String, limit: @escaping (String) -> Int) {
+    init(boundary: String, limit: @escaping @Sendable (String) -> Int) {
         self.delimiter = BytePattern([0x0D, 0x0A, 0x2D, 0x2D] + Array(boundary.utf8))
         self.limit = limit
     }

@@ -20,7 +20,7 @@ import Testing
     ]
 
     /// The parts read from `pieces` fed one after the other.
-    static func read(_ pieces: [[UInt8]], limit: @escaping (String) -> Int = { _ in 1 << 20 }) throws(MultipartFormError) -> [FormPart] {
+    static func read(_ pieces: [[UInt8]], limit: @escaping @Sendable (String) -> Int = { _ in 1 << 20 }) throws(MultipartFormError) -> [FormPart] {
         var reader = MultipartStreamReader(boundary: boundary, limit: limit)
         var parts: [FormPart] = []
         var open = false
