@@ -222,8 +222,65 @@ paths:
         `X-DashScope-OssResourceResolve: enable`. Give either `file_url` or `file_urls` (a JSON `null` counts as
         absent). The documented options may be given flat; `parameters` is merged as-is for anything newer, and an
         option given both flat and inside `parameters` is refused. Body cap: 1 MiB (`--json-body-limit`).
+
+        **Local files.** Instead of URLs, send the audio itself: a `multipart/form-data` body with one or more
+        `file` parts and the options as text fields, or the raw audio as the body (`Content-Type: audio/*`,
+        `video/*` or `application/octet-stream`, with a `Content-Length`; 411 without one) with the options in the
+        query string. Lists are a JSON array or comma-separated, booleans `true`/`false`, `parameters` and
+        `special_word_filter` JSON text. The options are validated first; each file is then checked against the
+        upload policy's `max_file_size_mb` (100 MB today: 413 `upload_too_large`, nothing uploaded), uploaded to
+        DashScope's temporary storage (`GET /api/v1/uploads?action=getPolicy` for the task's model, then the form
+        POST to its `upload_host`, which never receives the DashScope key), and the task is submitted with the
+        `oss://` URLs and `X-DashScope-OssResourceResolve: enable`. A raw body is streamed to the storage as it
+        arrives; a form is read whole (cap `fileUploadLimit`, 101 MiB). The storage refusing an upload is 502
+        `upload_refused` with its code and message. The answer lists the uploaded `files`.
       parameters:
         - $ref: '#/components/parameters/RequestId'
+        - name: model
+          in: query
+          description: Raw-body form only. The DashScope model (default `fun-asr`); the upload is bound to it.
+          schema:
+            type: string
+        - name: language_hints
+          in: query
+          description: Raw-body form only. Comma-separated language codes, e.g. `zh,en`.
+          schema:
+            type: string
+        - name: diarization_enabled
+          in: query
+          description: Raw-body form only. `true` or `false` (anything else is 400).
+          schema:
+            type: string
+        - name: speaker_count
+          in: query
+          description: Raw-body form only. 2–100, only with `diarization_enabled=true`.
+          schema:
+            type: string
+        - name: vocabulary_id
+          in: query
+          description: Raw-body form only. A DashScope hot-word vocabulary id.
+          schema:
+            type: string
+        - name: channel_id
+          in: query
+          description: Raw-body form only. Comma-separated channel indexes, e.g. `0,1`.
+          schema:
+            type: string
+        - name: special_word_filter
+          in: query
+          description: Raw-body form only. The filter as JSON text.
+          schema:
+            type: string
+        - name: parameters
+          in: query
+          description: Raw-body form only. Further DashScope `parameters` as a JSON object text.
+          schema:
+            type: string
+        - name: filename
+          in: query
+          description: Raw-body form only. The file's name in the temporary storage (default `audio.<format>`).
+          schema:
+            type: string
       requestBody:
         required: true
         content:
@@ -245,6 +302,20 @@ paths:
                   language_hints: [zh, en]
                   diarization_enabled: true
                   speaker_count: 2
+          multipart/form-data:
+            schema:
+              $ref: '#/components/schemas/FileSubmissionForm'
+            encoding:
+              file:
+                contentType: audio/*, video/*, application/octet-stream
+          audio/*:
+            schema:
+              type: string
+              format: binary
+          application/octet-stream:
+            schema:
+              type: string
+              format: binary
       responses:
         '202':
           description: DashScope accepted the task; poll `Location`.
@@ -288,6 +359,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '411':
+          $ref: '#/components/responses/LengthRequired'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1714,8 +1787,19 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/LocalError'
+    LengthRequired:
+      description: A raw audio body without `Content-Length` (code `length_required`); the temporary storage needs the size up front.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
     PayloadTooLarge:
-      description: The body is larger than the route's cap (code `payload_too_large`).
+      description: |
+        The body is larger than the route's cap (code `payload_too_large`), or a file is larger than DashScope's
+        temporary storage accepts (`upload_too_large`, `max_file_size_mb` of the upload policy; nothing was uploaded).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -1752,7 +1836,9 @@ components:
         DashScope could not be reached (`upstream_unreachable`), answered something that is not its API
         (`upstream_invalid_response`), refused the gateway's own key with 401/403 (`upstream_auth_failed`, with
         DashScope's code in the message), or returned a result document the gateway will not fetch or could not
-        download (`result_url_refused`, `result_download_failed`).
+        download (`result_url_refused`, `result_download_failed`); DashScope's temporary storage refused a local
+        file's upload (`upload_refused`, with the storage's HTTP status, code and message) or the upload policy named
+        a host the gateway does not send files to (`upload_host_refused`).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -2130,11 +2216,63 @@ components:
             properties:
               diarization_enabled:
                 const: true
+    FileSubmissionForm:
+      description: |
+        A submission with the audio files themselves: one or more `file` parts, the options as text fields (the
+        JSON body's, without `file_url`/`file_urls`).
+      type: object
+      required: [file]
+      properties:
+        file:
+          type: array
+          minItems: 1
+          maxItems: 100
+          items:
+            type: string
+            format: binary
+        model:
+          type: string
+        language_hints:
+          description: A JSON array or comma-separated codes.
+          type: string
+        diarization_enabled:
+          type: string
+          enum: ['true', 'false']
+        speaker_count:
+          type: string
+        vocabulary_id:
+          type: string
+        channel_id:
+          description: A JSON array or comma-separated indexes.
+          type: string
+        special_word_filter:
+          type: string
+        parameters:
+          description: A JSON object text.
+          type: string
+    UploadedFile:
+      description: A local file uploaded to DashScope's temporary storage for this task.
+      type: object
+      additionalProperties: false
+      required: [filename, bytes, file_url]
+      properties:
+        filename:
+          type: string
+        bytes:
+          type: integer
+        file_url:
+          description: The `oss://` URL the task was submitted with (valid 48 hours, bound to the account and model).
+          type: string
     SubmitAccepted:
       type: object
       additionalProperties: false
       required: [task_id, status, task_status, request_id]
       properties:
+        files:
+          description: The uploaded files, in order, when the submission carried files instead of URLs.
+          type: array
+          items:
+            $ref: '#/components/schemas/UploadedFile'
         task_id:
           type: string
         status:

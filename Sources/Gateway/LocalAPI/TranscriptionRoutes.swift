@@ -18,7 +18,9 @@ struct TranscriptionRoutes: Sendable {
 
     var routes: [Route] {
         [
-            Route("POST", "/v1/transcriptions", name: "transcriptions.submit", handler: submit),
+            Route(
+                "POST", "/v1/transcriptions", name: "transcriptions.submit", bodyLimit: .files,
+                streamsBody: FileSubmission.streamsBody, passesBodyOn: true, handler: submit),
             Route("GET", "/v1/transcriptions", name: "transcriptions.list", handler: list),
             Route("GET", "/v1/transcriptions/{id}", name: "transcriptions.get", handler: get),
             Route("GET", "/v1/transcriptions/{id}/transcript", name: "transcriptions.transcript", handler: transcript),
@@ -26,17 +28,25 @@ struct TranscriptionRoutes: Sendable {
         ]
     }
 
-    /// 202 with `status` (and `task_status`, its deprecated alias until the next release).
+    /// 202 with `status` (and `task_status`, its deprecated alias until the next release); with files (multipart or
+    /// raw audio) they are uploaded first and listed as `files`.
     func submit(_ context: RouteContext) async throws -> HTTPResponse {
-        let submission = try TranscriptionSubmission(body: context.request.body)
+        let submission: TranscriptionSubmission
+        var uploaded: [FileSubmission.UploadedFile] = []
+        if let form = FileSubmission.form(contentType: context.request.head.headers["Content-Type"]) {
+            (submission, uploaded) = try await FileSubmission(client: client).prepare(form, context)
+        } else {
+            submission = try TranscriptionSubmission(body: context.request.body)
+        }
         let task = try await client.submit(submission.upstreamBody, context.upstream)
-        let body: JSONValue = .object([
+        var body: [String: JSONValue] = [
             "task_id": .string(task.taskID),
             "status": .string(task.status.rawValue),
             "task_status": .string(task.status.rawValue),
             "request_id": .string(task.requestID ?? context.requestID),
-        ])
-        return JSONResponse.make(body, status: 202, headers: ["Location": "/v1/transcriptions/\(task.taskID)"])
+        ]
+        if !uploaded.isEmpty { body["files"] = .array(uploaded.map(\.json)) }
+        return JSONResponse.make(.object(body), status: 202, headers: ["Location": "/v1/transcriptions/\(task.taskID)"])
     }
 
     func get(_ context: RouteContext) async throws -> HTTPResponse {

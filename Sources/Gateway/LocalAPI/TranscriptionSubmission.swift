@@ -50,6 +50,11 @@ public struct TranscriptionSubmission: Sendable, Equatable {
         guard let json = JSONValue.parse(body) else {
             throw RequestValidationError("invalid JSON in request body")
         }
+        try self.init(json: json)
+    }
+
+    /// Validates a local submit body already parsed (the file-upload forms build one from their text fields).
+    public init(json: JSONValue) throws(RequestValidationError) {
         guard case .object(let raw) = json else {
             throw RequestValidationError("request body must be a JSON object")
         }

@@ -30,7 +30,13 @@ final class GatewayHandler: HTTPHandler {
         guard case .found(let route, _) = router.match(method: head.method, path: head.path) else {
             return configuration.jsonBodyLimit
         }
-        return route.bodyLimit == .audio ? configuration.audioBodyLimit : configuration.jsonBodyLimit
+        switch route.bodyLimit {
+        case .json: return configuration.jsonBodyLimit
+        case .audio: return configuration.audioBodyLimit
+        case .files:
+            let isFile = FileSubmission.form(contentType: head.headers["Content-Type"]) != nil
+            return isFile ? FileSubmission.bodyLimit : configuration.jsonBodyLimit
+        }
     }
 
     func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse {
@@ -45,7 +51,8 @@ final class GatewayHandler: HTTPHandler {
             return .answer(answer(error, style: style, head: head, routeName: routeName))
         case .route(let route, let parameters):
             let admitted = AdmittedRoute(route: route, parameters: parameters)
-            return route.streamsBody(head) ? .stream(admission: admitted) : .proceed(admission: admitted)
+            guard route.streamsBody(head) else { return .proceed(admission: admitted) }
+            return .stream(admission: admitted, keepsBody: !route.passesBodyOn)
         }
     }
 

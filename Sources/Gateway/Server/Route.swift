@@ -27,6 +27,8 @@ public enum BodyLimitClass: Sendable {
     case json
     /// Audio uploads.
     case audio
+    /// Files for the temporary storage (a JSON body on the same route keeps the JSON cap).
+    case files
 }
 
 /// One route: method, path pattern, policy and handler.
@@ -47,12 +49,15 @@ public struct Route: Sendable {
     public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
     /// True for a request whose body the handler reads as it arrives (`HTTPRequest.bodyStream`) instead of whole.
     public let streamsBody: @Sendable (HTTPRequestHead) -> Bool
+    /// True when a streamed body is passed on as it is read (an upload), not kept: the memory budget then covers
+    /// only what waits unread instead of the declared length.
+    public let passesBodyOn: Bool
 
     /// Creates a route.
     public init(
         _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
         errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
-        streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false },
+        streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false }, passesBodyOn: Bool = false,
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
         self.method = method
@@ -63,6 +68,7 @@ public struct Route: Sendable {
         self.requiresAuth = requiresAuth
         self.handler = handler
         self.streamsBody = streamsBody
+        self.passesBodyOn = passesBodyOn
     }
 
     /// The pattern's segments, split once.

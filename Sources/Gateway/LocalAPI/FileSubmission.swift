@@ -1,0 +1,148 @@
+import DashScope
+import JSON
+import MicroHTTPServer
+
+/// `POST /v1/transcriptions` with the audio itself instead of URLs: a `multipart/form-data` body (one or more
+/// `file` parts, the options as fields) or a raw audio body (options in the query string). The options are
+/// validated first, every file is checked against the upload policy's size limit, then uploaded to DashScope's
+/// temporary storage, and the task is submitted with the `oss://` URLs.
+struct FileSubmission: Sendable {
+    /// How a request carries its files.
+    enum Form: Equatable {
+        case multipart
+        case rawAudio(contentType: String)
+    }
+
+    /// One uploaded file, as the submit answer reports it.
+    struct UploadedFile: Sendable {
+        var fileName: String
+        var bytes: Int
+        var fileURL: String
+
+        var json: JSONValue {
+            .object(["filename": .string(fileName), "bytes": .number(Double(bytes)), "file_url": .string(fileURL)])
+        }
+    }
+
+    /// Body cap of a file submission: DashScope's temporary storage takes files up to 100 MB (`max_file_size_mb`),
+    /// plus room for the form around one.
+    static let bodyLimit = 101 << 20
+
+    /// The largest text field of a form (options are short).
+    static let fieldLimit = 64 * 1024
+
+    let client: DashScopeClient
+
+    /// The form of a request body, or nil for JSON (or anything else, left to the JSON path's checks).
+    static func form(contentType: String?) -> Form? {
+        let type = (contentType ?? "").lowercased()
+        if type.hasPrefix("multipart/form-data") { return .multipart }
+        if type.hasPrefix("audio/") || type.hasPrefix("video/") || type.hasPrefix("application/octet-stream") {
+            return .rawAudio(contentType: contentType ?? "application/octet-stream")
+        }
+        return nil
+    }
+
+    /// Uploads the request's files and returns the submission with their `oss://` URLs.
+    func prepare(_ form: Form, _ context: RouteContext) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+        let files: [(name: String, contentType: String, bytes: [UInt8])]
+        var submission: TranscriptionSubmission
+        switch form {
+        case .multipart:
+            (files, submission) = try Self.multipartFiles(context.request)
+        case .rawAudio(let contentType):
+            let head = context.request.head
+            let options = head.query.filter { $0.name != "filename" }
+            submission = try FileSubmissionOptions.submission(options, fileCount: 1)
+            let name = head.queryValue("filename") ?? Self.defaultName(contentType: contentType)
+            if let stream = context.request.bodyStream {
+                return try await streamedRawAudio(stream, name: name, contentType: contentType, submission, context)
+            }
+            guard !context.request.body.isEmpty else { throw Self.emptyBody }
+            files = [(name, contentType, context.request.body)]
+        }
+        var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
+        for file in files {
+            try await uploader.checkSize(file.bytes.count, fileName: file.name)
+        }
+        var uploaded: [UploadedFile] = []
+        for file in files {
+            let url = try await uploader.upload(
+                fileName: file.name, contentType: file.contentType, size: file.bytes.count, body: ChunkedBytes(bytes: file.bytes))
+            uploaded.append(UploadedFile(fileName: file.name, bytes: file.bytes.count, fileURL: url))
+        }
+        submission.fileURLs = uploaded.map(\.fileURL)
+        return (submission, uploaded)
+    }
+
+    /// A raw audio body uploaded as it arrives: its declared length is checked against the policy first, then its
+    /// pieces go to the storage as the client sends them (the connection is paused while the upload lags).
+    private func streamedRawAudio(
+        _ stream: RequestBodyStream, name: String, contentType: String, _ submission: TranscriptionSubmission,
+        _ context: RouteContext
+    ) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+        guard let size = stream.declaredLength else {
+            throw GatewayError(
+                status: 411, code: "length_required",
+                message: "send the audio with a Content-Length: DashScope's temporary storage needs the file's size up front")
+        }
+        guard size > 0 else { throw Self.emptyBody }
+        var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
+        let url = try await uploader.upload(fileName: name, contentType: contentType, size: size, body: stream)
+        var submission = submission
+        submission.fileURLs = [url]
+        return (submission, [UploadedFile(fileName: name, bytes: size, fileURL: url)])
+    }
+
+    static let emptyBody = GatewayError.invalidRequest("the request body (the audio) is empty", param: "file")
+
+    /// True for a request whose body is raw audio: it is streamed to the storage instead of read whole.
+    static func streamsBody(_ head: HTTPRequestHead) -> Bool {
+        if case .rawAudio = form(contentType: head.headers["Content-Type"]) { return true }
+        return false
+    }
+
+    /// The file parts and the validated options of a whole multipart body.
+    static func multipartFiles(
+        _ request: HTTPRequest
+    ) throws -> ([(name: String, contentType: String, bytes: [UInt8])], TranscriptionSubmission) {
+        let parts: [FormPart]
+        do {
+            parts = try MultipartForm.parse(
+                request.body, contentType: request.head.headers["Content-Type"],
+                limit: { $0 == "file" ? Int.max : fieldLimit })
+        } catch {
+            switch error {
+            case .notMultipart:
+                throw GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
+            case .malformed(let why):
+                throw GatewayError.invalidRequest("malformed multipart body: \(why)")
+            case .partTooLarge(let name, let limit):
+                throw GatewayError.invalidRequest("form field '\(name)' is longer than \(limit) bytes", param: name)
+            }
+        }
+        var files: [(name: String, contentType: String, bytes: [UInt8])] = []
+        var fields: [(name: String, value: String)] = []
+        for part in parts {
+            if part.name == "file" {
+                let name = part.filename ?? "audio-\(files.count + 1)"
+                guard !part.body.isEmpty else {
+                    throw GatewayError.invalidRequest("file part \(files.count + 1) ('\(name)') is empty", param: "file")
+                }
+                files.append((name, part.contentType ?? "application/octet-stream", part.body))
+            } else {
+                guard let text = String(validating: part.body, as: UTF8.self) else {
+                    throw GatewayError.invalidRequest("form field '\(part.name)' is not UTF-8 text", param: part.name)
+                }
+                fields.append((part.name, text))
+            }
+        }
+        let submission = try FileSubmissionOptions.submission(fields, fileCount: files.count)
+        return (files, submission)
+    }
+
+    /// `audio.<format>` for a raw body's content type (`audio` when the type names no known format).
+    static func defaultName(contentType: String) -> String {
+        AudioFormat.fromContentType(contentType).map { "audio.\($0)" } ?? "audio"
+    }
+}
