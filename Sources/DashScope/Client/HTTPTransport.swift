@@ -53,9 +53,9 @@ final class HTTPTransport: Sendable {
         self.apiKey = Mutex(apiKey)
         self.timeouts = timeouts
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(
-            connect: TimeAmount(timeouts.connect),
-            read: TimeAmount(timeouts.streamIdle))
+        // No read timeout: it only resets when the socket is read, so it fired while a slow client paused a relay
+        // (no pull, no read) and blamed DashScope. UpstreamBody bounds each wait for DashScope itself.
+        configuration.timeout = .init(connect: TimeAmount(timeouts.connect), read: nil)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
@@ -91,7 +91,7 @@ final class HTTPTransport: Sendable {
         }
         return UpstreamStream(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-            body: UpstreamBody(response.body))
+            body: UpstreamBody(response.body, idleTimeout: timeouts.streamIdle))
     }
 
     /// Fetches a URL without the key (result documents are pre-signed and reject extra auth).
@@ -128,10 +128,10 @@ final class HTTPTransport: Sendable {
             throw TransportFailure(error)
         }
         do {
-            let body = try await response.body.collect(upTo: maxBodyBytes)
+            let body = try await UpstreamBody(response.body, idleTimeout: timeouts.streamIdle).collect(upTo: maxBodyBytes)
             return UpstreamResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body), duration: ContinuousClock.now - started)
+                body: body, duration: ContinuousClock.now - started)
         } catch {
             throw TransportFailure(error: Self.classify(error), sentNothing: false)
         }

@@ -90,32 +90,44 @@ public struct UpstreamStream: Sendable {
     }
 }
 
-/// An upstream response body read on demand: nothing is buffered beyond what the reader pulls.
+/// An upstream response body read on demand: nothing is buffered beyond what the reader pulls. Each read waits at
+/// most `idleTimeout` for DashScope (time between reads, when the reader is busy or paused, does not count).
 public struct UpstreamBody: AsyncSequence, Sendable {
     /// One piece of the body.
     public typealias Element = [UInt8]
     private let base: HTTPClientResponse.Body
+    private let idleTimeout: Duration?
 
-    init(_ base: HTTPClientResponse.Body) {
+    init(_ base: HTTPClientResponse.Body, idleTimeout: Duration?) {
         self.base = base
+        self.idleTimeout = idleTimeout
     }
 
-    /// Iterates the pieces, mapping transport errors to `DashScopeError`.
+    /// Iterates the pieces, mapping transport errors to `DashScopeError` (`.timeout` after `idleTimeout` of silence).
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: HTTPClientResponse.Body.AsyncIterator
+        let reader: UpstreamBodyReader
+        let idleTimeout: Duration?
 
         /// The next piece, or nil at the end.
         public mutating func next() async throws -> [UInt8]? {
-            do {
-                return try await base.next().map { Array(buffer: $0) }
-            } catch {
-                throw HTTPTransport.classify(error)
-            }
+            try await reader.next(within: idleTimeout)
         }
     }
 
     /// Starts reading.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator())
+        AsyncIterator(reader: UpstreamBodyReader(base), idleTimeout: idleTimeout)
+    }
+
+    /// The whole body, failing with `DashScopeError.invalidResponse` past `maxBytes`.
+    func collect(upTo maxBytes: Int) async throws -> [UInt8] {
+        var body: [UInt8] = []
+        for try await piece in self {
+            guard body.count + piece.count <= maxBytes else {
+                throw DashScopeError.invalidResponse("DashScope's answer was larger than the gateway accepts")
+            }
+            body += piece
+        }
+        return body
     }
 }
