@@ -43,12 +43,12 @@ public final class Gateway: Sendable {
         self.routes = routes
         let handler = GatewayHandler(
             router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)
-        self.server = MicroHTTPServer(
-            configuration: ServerConfiguration(
-                host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
-                connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
-                bodyMemoryLimit: configuration.bodyMemoryLimit, perIPConnectionLimit: configuration.perIPConnectionLimit),
-            handler: handler)
+        var serverConfiguration = ServerConfiguration(
+            host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
+            connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+            bodyMemoryLimit: configuration.bodyMemoryLimit, perIPConnectionLimit: configuration.perIPConnectionLimit)
+        serverConfiguration.requestTimeLimits = configuration.requestTimeLimits
+        self.server = MicroHTTPServer(configuration: serverConfiguration, handler: handler)
     }
 
     /// Starts listening.

@@ -59,6 +59,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open (default: 60).")
     var idleTimeout: Int = 60
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds from accept to a complete request head, however steadily it trickles; past it the connection is closed (default: 10).")
+    var headerTimeout: Int = 10
+
+    @Option(name: .customLong("body-timeout"), help: "Seconds a request body gets on top of what its size needs at --body-min-rate; a slower body is cut (default: 30).")
+    var bodyTimeout: Int = 30
+
+    @Option(name: .customLong("body-min-rate"), help: "Slowest average upload rate in bytes per second once --body-timeout is used up; 25 MiB may take 27 min (default: 16384).")
+    var bodyMinRate: Int = 16 << 10
+
     @Option(name: .customLong("json-body-limit"), help: "Body cap in bytes of the JSON routes (default: 1048576).")
     var jsonBodyLimit: Int = 1 << 20
 
@@ -116,6 +125,9 @@ struct GatewayOptions: ParsableArguments {
             config.perIPConnectionLimit = limit
         }
         config.idleTimeoutSeconds = idleTimeout
+        config.requestTimeLimits.header = .seconds(headerTimeout)
+        config.requestTimeLimits.body = .seconds(bodyTimeout)
+        config.requestTimeLimits.bodyMinimumRate = bodyMinRate
         config.jsonBodyLimit = jsonBodyLimit
         config.audioBodyLimit = uploadLimit
         if let limit = bodyMemoryLimit {

@@ -1,4 +1,5 @@
 import DashScope
+import MicroHTTPServer
 
 /// Everything the gateway runs with, validated before it starts.
 public struct GatewayConfiguration: Sendable {
@@ -42,6 +43,8 @@ public struct GatewayConfiguration: Sendable {
     public var perIPConnectionLimit = 0
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeoutSeconds = 60
+    /// Deadlines for a request's head and body (slow-loris defence); the connection is closed past them.
+    public var requestTimeLimits = RequestTimeLimits()
     /// Silence on an event stream after which a `: keep-alive` comment is sent.
     public var keepAliveInterval: Duration = .seconds(15)
     /// How long `/readyz` waits for DashScope before it answers not ready.
@@ -86,6 +89,9 @@ public struct GatewayConfiguration: Sendable {
         if tokens.contains(where: { !Self.isWellFormedToken($0) }) {
             throw ConfigurationError(
                 "every local token must be at least 8 characters of visible ASCII without spaces or commas")
+        }
+        if requestTimeLimits.header <= .zero || requestTimeLimits.body <= .zero || requestTimeLimits.bodyMinimumRate <= 0 {
+            throw ConfigurationError("the header timeout, the body timeout and the body's minimum rate must be positive")
         }
         if perIPConnectionLimit < 0 {
             throw ConfigurationError("the per-address connection limit must be 0 (none) or more")

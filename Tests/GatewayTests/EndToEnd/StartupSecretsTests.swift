@@ -93,7 +93,10 @@ extension BinaryProcessTests {
             for arguments in [["--help"], ["serve", "--help"]] {
                 let (status, output) = try await runGatewayCommandBounded(arguments)
                 #expect(status == 0)
-                for flag in ["--idle-timeout", "--connection-limit", "--drain-timeout", "--shutdown-delay", "--tokens-file", "FUNASR_GATEWAY_TOKENS_FILE"] {
+                for flag in [
+                    "--idle-timeout", "--connection-limit", "--drain-timeout", "--shutdown-delay", "--tokens-file",
+                    "FUNASR_GATEWAY_TOKENS_FILE", "--header-timeout", "--body-timeout", "--body-min-rate",
+                ] {
                     #expect(output.contains(flag), "\(arguments) does not show \(flag)")
                 }
             }
