@@ -32,6 +32,8 @@ extension HTTPHandler {
             return HTTPResponse(
                 status: 503, contentType: "text/plain", text: "server busy: \(limit) requests are already in flight",
                 headers: ["Retry-After": "1"])
+        case .requestTimeout:
+            return HTTPResponse(status: 408, contentType: "text/plain", text: "the request body arrived too slowly")
         }
     }
 }

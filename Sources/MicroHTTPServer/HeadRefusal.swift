@@ -8,4 +8,7 @@ public enum HeadRefusal: Sendable, Equatable {
     case busy
     /// The server already handles its limit of requests at once: 503, retry shortly, and the connection closes.
     case overloaded(limit: Int)
+    /// The body completed after its deadline (`RequestTimeLimits`): 408, and the connection closes. A body still
+    /// arriving at its deadline is cut without an answer (libmicrohttpd cannot answer mid-body).
+    case requestTimeout
 }

@@ -173,7 +173,12 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         uploadDataSize.pointee = 0
         return MHD_Result.YES
     }
-    _ = watch?.bodyComplete()
+    if watch?.bodyComplete() == true {
+        // Complete, but after its deadline (the watchdog had not cut it yet): never handled.
+        var late = core.handler.refusal(.requestTimeout, for: context.head)
+        late.headers.replace("Connection", "close")
+        return queue(late, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+    }
     switch context.finalCall() {
     case .wait:
         return MHD_Result.YES

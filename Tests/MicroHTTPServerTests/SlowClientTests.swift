@@ -71,10 +71,11 @@ final class TricklingClient {
 /// served throughout.
 @Suite struct SlowClientTests {
     static func withServer(
-        header: Duration = .seconds(1), body: Duration = .seconds(1), rate: Int = 1000,
+        header: Duration = .seconds(1), body: Duration = .seconds(1), rate: Int = 1000, watchdogMilliseconds: Int = 50,
         _ run: (MicroHTTPServer, String) async throws -> Void
     ) async throws {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, idleTimeoutSeconds: 30, hangUpCheckIntervalMilliseconds: 50)
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, idleTimeoutSeconds: 30, hangUpCheckIntervalMilliseconds: watchdogMilliseconds)
         configuration.requestTimeLimits = RequestTimeLimits(header: header, body: body, bodyMinimumRate: rate)
         let server = MicroHTTPServer(configuration: configuration, handler: EchoHandler())
         try server.start()
@@ -146,6 +147,27 @@ final class TricklingClient {
             let answer = String(decoding: client.received, as: UTF8.self)
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
             #expect(answer.hasSuffix(String(repeating: piece, count: pieces.count)))
+        }
+    }
+
+    @Test func aBodyThatCompletesAfterItsDeadlineIsAnswered408NotHandled() async throws {
+        // The watchdog runs once a minute here, so it cannot cut the connection first: the late body reaches the
+        // final access-handler call, where a response is still possible.
+        try await Self.withServer(body: .milliseconds(300), rate: 1000, watchdogMilliseconds: 60_000) { server, _ in
+            let client = try #require(TricklingClient(port: server.port))
+            client.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n")
+            try await Task.sleep(for: .seconds(1))  // the client's own pause, past 300 ms + 10 B at 1000 B/s
+            client.send("0123456789")
+            var closed = false
+            for _ in 0..<250 where !closed {
+                closed = client.serverClosed()
+                if !closed { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let answer = String(decoding: client.received, as: UTF8.self)
+            #expect(closed, "a late body's connection stayed open")
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.lowercased().contains("connection: close"))
+            #expect(!answer.contains("0123456789"), "the handler ran on a late body")
         }
     }
 

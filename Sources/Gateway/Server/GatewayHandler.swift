@@ -76,6 +76,10 @@ final class GatewayHandler: HTTPHandler {
                 status: 503, code: "server_busy",
                 message: "the gateway is already serving its limit of \(limit) requests at once (--connection-limit); retry shortly")
             error.headers = [("Retry-After", "1")]
+        case .requestTimeout:
+            error = GatewayError(
+                status: 408, code: "request_timeout",
+                message: "the request body arrived too slowly (--body-timeout plus its size at --body-min-rate)")
         }
         if case .found(let route, _) = router.match(method: head.method, path: head.path) {
             return answer(error, style: route.errorStyle, head: head, routeName: route.name)

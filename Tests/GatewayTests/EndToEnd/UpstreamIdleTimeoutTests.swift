@@ -39,12 +39,11 @@ import Testing
     @Test func anUpstreamThatFallsSilentMidStreamIsCutByTheIdleTimeoutLongBeforeItSpeaksAgain() async throws {
         try await GatewayHarness.with(configure: { $0.timeouts.streamIdle = Self.idle }) { h in
             h.simulator.inject(.stallAfter(events: 1, seconds: 30), for: .generation)
-            let started = ContinuousClock.now
             let result = try await postStream(
                 h.base + "/v1/flash", body: jsonBody(#"{"audio_url": "https://e.com/a.wav", "stream": true}"#))
-            // A loaded machine may delay even the head past the idle timeout (then a plain 504); otherwise the stream
-            // ends with the one timeout error event. Either way it ends on the gateway's timer, not the stall's end.
-            #expect(ContinuousClock.now - started < .seconds(15), "the stream waited for the 30 s stall to end")
+            // A loaded machine may delay even the head past the request timeout (then a plain 504); otherwise the
+            // stream ends with the one timeout error event and no `done` — which the simulator would have sent after
+            // its 30 s stall, so the stream ended on the gateway's timer.
             if result.status == 504 { return }
             #expect(result.status == 200)
             #expect(result.names.last == "error", "\(result.raw)")
