@@ -1,10 +1,18 @@
 import DashScopeSimulator
 import Foundation
+import Gateway
 import Testing
 
 /// Uploads read as they arrive (issue 11): the OpenAI form and the raw Flash body are encoded piece by piece into
 /// the upstream body, through the real server on a real socket, against the simulator.
 @Suite struct StreamedUploadTests {
+    /// Uploads of several MB reach DashScope before its answer can start: on a loaded shared machine the harness's
+    /// 5 s head deadline is too short for them (the deadline is not what these tests are about).
+    static func patientUpstream(_ configuration: inout GatewayConfiguration) {
+        configuration.timeouts.request = .seconds(60)
+        configuration.timeouts.streamIdle = .seconds(60)
+    }
+
     /// Bytes that differ along the file, so a lost, doubled or reordered piece changes the upstream data URI.
     static func audio(_ count: Int) -> [UInt8] {
         var bytes = Array("RIFF".utf8)
@@ -29,7 +37,7 @@ import Testing
     }
 
     @Test func aTenMegabyteMultipartUploadIsTranscribedWithEveryByteUpstream() async throws {
-        try await GatewayHarness.with { h in
+        try await GatewayHarness.with(configure: Self.patientUpstream) { h in
             let audio = Self.audio(10_000_000)
             let form = OpenAIForm(fields: [("model", "whisper-1"), ("language", "en")], file: ("talk.wav", nil, audio))
             let response = try await h.request(
@@ -43,7 +51,7 @@ import Testing
     }
 
     @Test func aTenMegabyteRawBodyIsTranscribedWithEveryByteUpstream() async throws {
-        try await GatewayHarness.with { h in
+        try await GatewayHarness.with(configure: Self.patientUpstream) { h in
             let audio = Self.audio(10_000_000)
             let response = try await h.request(
                 "POST", "/v1/flash?language_hints=en", body: audio, headers: [("Content-Type", "audio/wav")])
@@ -55,7 +63,7 @@ import Testing
     }
 
     @Test func aFilePastFlashsLimitIs413AndNothingGoesUpstream() async throws {
-        try await GatewayHarness.with { h in
+        try await GatewayHarness.with(configure: Self.patientUpstream) { h in
             let form = OpenAIForm(fields: [("model", "whisper-1")], file: ("talk.wav", nil, Self.audio(12_000_000)))
             let response = try await h.request(
                 "POST", "/v1/audio/transcriptions", body: form.body, headers: [("Content-Type", form.contentType)])
@@ -71,7 +79,7 @@ import Testing
 
     @Test(arguments: ["/v1/audio/transcriptions", "/v1/flash"])
     func aDeclaredLengthPastTheUploadLimitIs413BeforeTheBodyIsSent(path: String) async throws {
-        try await GatewayHarness.with { h in
+        try await GatewayHarness.with(configure: Self.patientUpstream) { h in
             let port = h.gateway.port
             let type = path == "/v1/flash" ? "audio/wav" : "multipart/form-data; boundary=abc"
             let answer = try await offPool {
@@ -90,7 +98,10 @@ import Testing
     @Test func aClientThatHangsUpMidUploadLeavesTheGatewayServingWithItsBudgetBack() async throws {
         // The budget holds one 3 MB upload at a time: the follow-up is accepted only once the leaver's is released.
         let size = 3_000_000
-        try await GatewayHarness.with(configure: { $0.bodyMemoryLimit = 4_000_000 }) { h in
+        try await GatewayHarness.with(configure: {
+            Self.patientUpstream(&$0)
+            $0.bodyMemoryLimit = 4_000_000
+        }) { h in
             let port = h.gateway.port
             let form = OpenAIForm(fields: [("model", "whisper-1")], file: ("talk.wav", nil, Self.audio(size)))
             let head = "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: \(form.contentType)\r\n"
@@ -116,7 +127,7 @@ import Testing
     }
 
     @Test func anUploadStillCompletesWhenDashScopeIsSlowToAnswer() async throws {
-        try await GatewayHarness.with { h in
+        try await GatewayHarness.with(configure: Self.patientUpstream) { h in
             h.simulator.inject(.slowFirstByte(seconds: 1), for: .generation)
             let audio = Self.audio(4_000_000)
             let form = OpenAIForm(fields: [("model", "whisper-1"), ("response_format", "text")], file: ("talk.wav", nil, audio))

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Peak memory of one upload: starts the gateway binary, sends one upload with curl, and prints the gateway process's
+# VmHWM (peak resident set, /proc/PID/status) when idle and after the upload. A fresh process per case, since VmHWM
+# never goes down. Two setups: `--simulate` (the simulator in the same process, so its copy of the upstream body
+# counts too) and the gateway alone in front of `funasr-gateway simulate` in its own process. Not part of
+# `make test`; run it on a quiet machine.
+#   scripts/upload-rss.sh [BINARY ...]     default: .build/release/funasr-gateway
+# Cases: a 10 MB OpenAI multipart upload and a 10 MB raw Flash body (both transcribed), and a 25 MiB multipart
+# upload (the whole upload limit; answered 413 audio_too_large).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BINARIES=("$@")
+[ ${#BINARIES[@]} -gt 0 ] || BINARIES=("$ROOT/.build/release/funasr-gateway")
+WORK=$(mktemp -d /tmp/funasr-upload-rss.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+head -c 10000000 /dev/urandom >"$WORK/10mb.wav"
+head -c $((25 * 1024 * 1024 - 4096)) /dev/urandom >"$WORK/25mib.wav"
+
+hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+wait_healthy() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return; sleep 0.05; done; }
+
+run_case() { # binary, setup, label, path, curl arguments...
+    local binary=$1 setup=$2 label=$3 path=$4; shift 4
+    local port=$((20000 + RANDOM % 20000)) upstream=$((40000 + RANDOM % 20000)) simulator=
+    if [ "$setup" = alone ]; then
+        "$binary" simulate --listen "127.0.0.1:$upstream" >"$WORK/sim.log" 2>&1 &
+        simulator=$!; PIDS+=("$simulator")
+        wait_healthy "$upstream"
+        DASHSCOPE_API_KEY=sk-upload-rss-0123456789 "$binary" --base-url "http://127.0.0.1:$upstream" \
+            --listen "127.0.0.1:$port" >"$WORK/log" 2>&1 &
+    else
+        "$binary" --simulate --listen "127.0.0.1:$port" >"$WORK/log" 2>&1 &
+    fi
+    local gateway=$!; PIDS+=("$gateway")
+    wait_healthy "$port"
+    local idle status
+    idle=$(hwm_mb "$gateway")
+    status=$(curl -s -o "$WORK/answer" -w '%{http_code}' "$@" "http://127.0.0.1:$port$path")
+    printf '%-40s %-9s %-26s HTTP %s  idle %5s MB  peak %6s MB\n' "$binary" "$setup" "$label" "$status" "$idle" "$(hwm_mb "$gateway")"
+    kill "$gateway" $simulator; wait "$gateway" $simulator 2>/dev/null || true
+    PIDS=()
+}
+
+for binary in "${BINARIES[@]}"; do
+    for setup in simulate alone; do
+        run_case "$binary" $setup "10 MB multipart (OpenAI)" /v1/audio/transcriptions -F "file=@$WORK/10mb.wav" -F model=whisper-1
+        run_case "$binary" $setup "10 MB raw body (Flash)" /v1/flash -H 'Content-Type: audio/wav' --data-binary "@$WORK/10mb.wav"
+        run_case "$binary" $setup "25 MiB multipart (413)" /v1/audio/transcriptions -F "file=@$WORK/25mib.wav" -F model=whisper-1
+    done
+done
