@@ -118,16 +118,4 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(reader: UpstreamBodyReader(base), idleTimeout: idleTimeout)
     }
-
-    /// The whole body, failing with `DashScopeError.invalidResponse` past `maxBytes`.
-    func collect(upTo maxBytes: Int) async throws -> [UInt8] {
-        var body: [UInt8] = []
-        for try await piece in self {
-            guard body.count + piece.count <= maxBytes else {
-                throw DashScopeError.invalidResponse("DashScope's answer was larger than the gateway accepts")
-            }
-            body += piece
-        }
-        return body
-    }
 }
