@@ -20,9 +20,11 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // Empty except in ThreadSanitizer builds (-DFUNASR_TSAN): a Mutex TSan can see (Sources/Locking).
+        .target(name: "Locking"),
         .target(
             name: "MicroHTTPServer",
-            dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMicroHTTPD", "Locking", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "ServerSentEvents"),
         // JSON value, reader, writer and the one string escaper: shared by the client, the gateway, the simulator and logs.
@@ -30,7 +32,7 @@ let package = Package(
         .target(
             name: "DashScope",
             dependencies: [
-                "JSON", "ServerSentEvents",
+                "JSON", "Locking", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -40,12 +42,12 @@ let package = Package(
         ),
         .target(
             name: "DashScopeSimulator",
-            dependencies: ["JSON", "MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["JSON", "Locking", "MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Gateway",
             dependencies: [
-                "JSON", "MicroHTTPServer", "DashScope", "ServerSentEvents",
+                "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "funasr-gateway",
             dependencies: [
-                "Gateway", "DashScopeSimulator",
+                "Gateway", "DashScopeSimulator", "Locking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,16 +75,16 @@ let package = Package(
         .testTarget(
             name: "MicroHTTPServerTests",
             dependencies: [
-                "MicroHTTPServer",
+                "Locking", "MicroHTTPServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "JSON", "MicroHTTPServer"]),
+        .testTarget(name: "DashScopeSimulatorTests", dependencies: ["DashScopeSimulator", "JSON", "Locking", "MicroHTTPServer"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "DashScope", "DashScopeSimulator", "JSON", "MicroHTTPServer", "ServerSentEvents",
+                "Gateway", "DashScope", "DashScopeSimulator", "JSON", "Locking", "MicroHTTPServer", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
