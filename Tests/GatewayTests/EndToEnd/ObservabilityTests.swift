@@ -160,9 +160,11 @@ import Testing
 
     @Test func healthcheckCommandProbeSeesHealthyAndUnreachableGateways() async throws {
         try await GatewayHarness.with { h in
-            let healthy = await HealthCheck.probe(url: h.base + "/healthz", timeout: .seconds(5))
+            // Generous timeouts: a healthy gateway must answer, and under ThreadSanitizer on a loaded machine the
+            // first answer took more than 5 s; the unhealthy outcomes below do not depend on them.
+            let healthy = await HealthCheck.probe(url: h.base + "/healthz", timeout: .seconds(30))
             #expect(healthy.healthy, "\(healthy.summary)")
-            let missing = await HealthCheck.probe(url: h.base + "/no-such-route", timeout: .seconds(5))
+            let missing = await HealthCheck.probe(url: h.base + "/no-such-route", timeout: .seconds(30))
             #expect(!missing.healthy)
         }
         let closed = await HealthCheck.probe(url: "http://127.0.0.1:1/healthz", timeout: .seconds(2))

@@ -42,7 +42,13 @@ import Testing
     }
 
     @Test func aCallThatCouldNotConnectIsRetriedEvenWhenItIsASubmit() async throws {
-        try await GatewayHarness.with(configure: { $0.baseURL = "http://127.0.0.1:1" }) { h in
+        // The HTTP client keeps retrying a refused connection until its connect timeout, so each attempt lasts
+        // that long: 300 ms keeps three attempts far inside the 5 s retry budget even at sanitizer speed (with the
+        // harness's 2 s, the third attempt fell outside it on a loaded machine).
+        try await GatewayHarness.with(configure: {
+            $0.baseURL = "http://127.0.0.1:1"
+            $0.timeouts.connect = .milliseconds(300)
+        }) { h in
             let response = try await h.request("POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#))
             #expect(response.status == 502)
             #expect(response.error["code"] as? String == "upstream_unreachable")

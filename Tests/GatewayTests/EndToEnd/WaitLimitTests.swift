@@ -54,7 +54,9 @@ import Testing
             let once = try await h.request("GET", "/v1/transcriptions/\(id)")
             #expect(once.status == 429)
             let perLook = Self.queries(h, id) - before
-            let task = try await h.request("GET", "/v1/transcriptions/\(id)?wait=3")
+            // One look costs about 2 s (the client waits out Retry-After: 1 twice); 10 s leaves room for a second
+            // look even at sanitizer speed (with 3 s, a slow first look was the only one).
+            let task = try await h.request("GET", "/v1/transcriptions/\(id)?wait=10")
             h.simulator.clearFaults()
             #expect(task.status == 429)
             #expect(task.error["code"] as? String == "Throttling.RateQuota")

@@ -1,8 +1,13 @@
 import Foundation
 import Synchronization
 
-/// The `funasr-gateway` binary `swift build --build-tests` produced.
+/// The `funasr-gateway` binary `swift build --build-tests` produced beside this test bundle, so a sanitizer build
+/// (`--scratch-path .build-address`) starts its own instrumented binary; `.build/debug` when there is none.
 let gatewayBinary: URL = {
+    if let bundle = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        let beside = URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("funasr-gateway")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     return root.appendingPathComponent(".build/debug/funasr-gateway")

@@ -101,11 +101,13 @@ final class RawHTTPConnection: @unchecked Sendable {
     }
 }
 
-/// Runs blocking socket work on a dispatch thread, so it never holds one of the few cooperative threads the
-/// gateway's own handler tasks need.
+/// Runs blocking socket work on a thread of its own, so it never holds one of the few cooperative threads the
+/// gateway's own handler tasks need. Not `DispatchQueue.global()`: on Linux the concurrency pool runs on those very
+/// root-queue threads (as wide as the cores), so three blocked reads starved every server in the process until
+/// their receive timeouts (seen under ThreadSanitizer, where a gdb dump showed the pool's threads all in recv).
 func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
