@@ -82,6 +82,8 @@ report() {
         echo
         echo "</details>"
     done
+    # What was measured before, kept by hand (moves tried, kept or dropped): appended to every report.
+    if [ -f "$ROOT/bench/profile-notes.md" ]; then echo; cat "$ROOT/bench/profile-notes.md"; fi
 }
 
 if [ "$OUTPUT" = - ]; then report; else report | tee "$OUTPUT"; echo "profile: wrote $OUTPUT"; fi
