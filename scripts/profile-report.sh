@@ -77,7 +77,7 @@ report() {
         echo '```'
         awk -v n="$REQUESTS" '/^fn=/ { fn = substr($0, 4); next } /^calls=/ { call = 1; next }
             /^[0-9+-]/ { if (!call) own[fn] += $2; call = 0 }
-            END { for (f in own) printf "%d\t%s\n", own[f] / n, f }' "$file" | sort -rn | head -"$TOP" | demangle | cut -c1-140
+            END { for (f in own) printf "%d\t%s\n", own[f] / n, f }' "$file" | sort -rn | awk -v top="$TOP" 'NR <= top' | demangle | cut -c1-140
         echo '```'
         echo
         echo "</details>"
