@@ -89,6 +89,20 @@ struct SeededRandom: Sendable {
 /// Stable, non-cryptographic fingerprints (FNV-1a 64).
 enum Fingerprint {
     static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        // Contiguous bytes (an uploaded file, up to 100 MB) are hashed through a raw pointer: iterating a slice
+        // generically cost ~15 s for 60 MB in a debug build.
+        if let hash = bytes.withContiguousStorageIfAvailable({ buffer -> UInt64 in
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            guard let base = buffer.baseAddress else { return hash }
+            var index = 0
+            while index < buffer.count {
+                hash = (hash ^ UInt64(base[index])) &* 0x0000_0100_0000_01B3
+                index += 1
+            }
+            return hash
+        }) {
+            return hash
+        }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
