@@ -70,7 +70,8 @@ final class HTTPTransport: Sendable {
         // still built a span and its URL attributes, ~4 % of a proxied request in the profile.
         configuration.tracing.tracer = nil
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        configuration.timeout.read = TimeAmount(timeouts.streamIdle)
+        // The read timeout also runs while the head is awaited, which the request deadline bounds: never shorter.
+        configuration.timeout.read = TimeAmount(max(timeouts.streamIdle, timeouts.request))
         self.wholeHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
