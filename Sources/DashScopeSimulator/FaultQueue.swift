@@ -45,6 +45,7 @@ struct AppliedFaults: Sendable, Equatable {
     var crlf = false
     var tinyWrites = false
     var plainJSON = false
+    var oversizedBody: Int?
 
     init(_ faults: [SimulatorFault]) {
         for fault in faults {
@@ -58,6 +59,7 @@ struct AppliedFaults: Sendable, Equatable {
             case .crlfLineEnds: crlf = true
             case .tinyWrites: tinyWrites = true
             case .plainJSONInsteadOfSSE: plainJSON = true
+            case .oversizedBody(let bytes): oversizedBody = max(0, bytes)
             case .httpError, .throttled, .internalError: break
             }
         }
@@ -68,5 +70,6 @@ struct AppliedFaults: Sendable, Equatable {
             && lhs.dropAfter == rhs.dropAfter && lhs.errorFrameAfter == rhs.errorFrameAfter
             && lhs.stall?.events == rhs.stall?.events && lhs.stall?.seconds == rhs.stall?.seconds
             && lhs.crlf == rhs.crlf && lhs.tinyWrites == rhs.tinyWrites && lhs.plainJSON == rhs.plainJSON
+            && lhs.oversizedBody == rhs.oversizedBody
     }
 }

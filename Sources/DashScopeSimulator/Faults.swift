@@ -22,6 +22,9 @@ public enum SimulatorFault: Sendable, Equatable {
     case garbage
     /// Answers the plain JSON of a non-streaming call although SSE was asked; SSE only.
     case plainJSONInsteadOfSSE
+    /// Answers 200 with a JSON document of `bytes` bytes, written in chunks as the client reads (never held whole);
+    /// non-streaming calls only, e.g. an oversized result document.
+    case oversizedBody(bytes: Int)
 
     /// 401 `InvalidApiKey`.
     public static let unauthorized = SimulatorFault.httpError(

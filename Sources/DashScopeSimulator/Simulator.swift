@@ -129,6 +129,11 @@ public final class Simulator: HTTPHandler {
                 status: 200, headers: ["Content-Type": contentType, "x-request-id": requestID],
                 body: .bytes(SSEStream.garbage))
         }
+        if !streaming, let size = faults.oversizedBody {
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "application/json", "x-request-id": requestID],
+                body: .stream { try? await OversizedBody.write(bytes: size, to: $0) })
+        }
         if !streaming, faults.dropAfter != nil {
             return HTTPResponse(
                 status: 200, headers: ["Content-Type": contentType, "x-request-id": requestID],

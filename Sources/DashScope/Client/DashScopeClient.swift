@@ -67,18 +67,27 @@ public final class DashScopeClient: Sendable {
         try await jsonCall(UpstreamRequest(method: "POST", path: DashScopePaths.cancel(id)), call, idempotent: false)["request_id"]?.stringValue
     }
 
-    /// A result document's bytes, fetched without the key and only from allowed hosts.
-    public func resultDocument(_ url: String, _ call: CallContext) async throws(DashScopeError) -> [UInt8] {
+    /// A result document's bytes, fetched without the key and only from allowed hosts; reading stops past
+    /// `maxBytes` (`resultTooLarge`), so an oversized document never sits in memory whole.
+    public func resultDocument(
+        _ url: String, _ call: CallContext, maxBytes: Int = 64 << 20
+    ) async throws(DashScopeError) -> [UInt8] {
         guard resultPolicy.allows(url) else { throw call.failed(.resultURLRefused) }
         let response: UpstreamResponse
-        do {
+        var oversized = false
+        do throws(DashScopeError) {
             response = try await retrying(idempotent: true, call) { () async throws(TransportFailure) -> UpstreamResponse in
-                let response = try await self.transport.fetchUnauthenticated(url)
-                call.observer?.upstreamAnswered(after: response.duration, requestID: nil)
-                return response
+                do throws(TransportFailure) {
+                    let response = try await self.transport.fetchUnauthenticated(url, maxBodyBytes: maxBytes)
+                    call.observer?.upstreamAnswered(after: response.duration, requestID: nil)
+                    return response
+                } catch {
+                    oversized = error.bodyTooLarge
+                    throw error
+                }
             }
         } catch {
-            throw call.failed(error)
+            throw call.failed(oversized ? .resultTooLarge(limit: maxBytes) : error)
         }
         guard response.isSuccess else {
             throw call.failed(response.status == 403 || response.status == 404

@@ -50,6 +50,8 @@ public enum DashScopeError: Error, Sendable, Equatable {
     case resultExpired
     /// Downloading the result document failed with this HTTP status.
     case resultDownloadFailed(status: Int)
+    /// The result document is larger than `limit` bytes, the most the caller reads of it.
+    case resultTooLarge(limit: Int)
     /// The request was cancelled because the client left.
     case cancelled
     /// DashScope's temporary storage refused an upload: OSS's HTTP status, code and message.
@@ -70,6 +72,7 @@ public enum DashScopeError: Error, Sendable, Equatable {
         case .resultURLRefused: "result_url_refused"
         case .resultExpired: "result_expired"
         case .resultDownloadFailed: "result_download_failed"
+        case .resultTooLarge: "result_too_large"
         case .cancelled: "client_closed_request"
         case .uploadRefused: "upload_refused"
         case .uploadTooLarge: "upload_too_large"

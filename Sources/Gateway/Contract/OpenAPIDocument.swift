@@ -1836,8 +1836,8 @@ components:
         DashScope could not be reached (`upstream_unreachable`), answered something that is not its API
         (`upstream_invalid_response`), refused the gateway's own key with 401/403 (`upstream_auth_failed`, with
         DashScope's code in the message), or returned a result document the gateway will not fetch or could not
-        download (`result_url_refused`, `result_download_failed`); DashScope's temporary storage refused a local
-        file's upload (`upload_refused`, with the storage's HTTP status, code and message) or the upload policy named
+        download (`result_url_refused`, `result_download_failed`, `result_too_large` past 64 MiB); DashScope's
+        temporary storage refused a local file's upload (`upload_refused`, with the storage's HTTP status, code and message) or the upload policy named
         a host the gateway does not send files to (`upload_host_refused`).
       headers:
         X-Request-Id:

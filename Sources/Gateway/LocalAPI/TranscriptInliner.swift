@@ -2,7 +2,8 @@ import DashScope
 import JSON
 
 /// Inlines each succeeded file's result document into a task view (`?include=transcripts`), bounded: at most
-/// `concurrency` documents downloaded or held at a time, and at most `budget` bytes of documents per response.
+/// `concurrency` documents downloaded or held at a time, none read past `budget` bytes (a larger one could never be
+/// inlined), and at most `budget` bytes of documents per response: at most (concurrency + 1) × budget in memory.
 /// Documents are accepted in file order; one that does not fit gets a `transcript_error` (`transcript_too_large`)
 /// pointing at `/transcript?file=K`.
 struct TranscriptInliner: Sendable {
@@ -35,7 +36,7 @@ struct TranscriptInliner: Sendable {
                     let (position, url) = (started, jobs[started].url)
                     group.addTask {
                         do {
-                            return (position, .success(try await client.resultDocument(url, context.upstream)))
+                            return (position, .success(try await client.resultDocument(url, context.upstream, maxBytes: budget)))
                         } catch {
                             return (position, .failure(GatewayError.from(error)))
                         }
@@ -71,14 +72,19 @@ struct TranscriptInliner: Sendable {
             remaining -= bytes.count
             return .object(["transcript": JSONValue.parse(bytes) ?? .null])
         case .success(let bytes):
-            return Self.error(
-                code: "transcript_too_large",
-                message: "file \(file)'s result document (\(bytes.count) bytes) does not fit in this response's "
-                    + "\(budget)-byte budget for inline transcripts; fetch it with "
-                    + "GET /v1/transcriptions/\(taskID)/transcript?file=\(file)")
+            return tooLarge(file: file, size: "\(bytes.count) bytes", taskID: taskID)
+        case .failure(let failure) where failure.code == DashScopeError.resultTooLarge(limit: budget).code:
+            return tooLarge(file: file, size: "over \(budget) bytes", taskID: taskID)
         case .failure(let failure):
             return Self.error(code: failure.code, message: failure.message)
         }
+    }
+
+    private func tooLarge(file: Int, size: String, taskID: String) -> JSONValue {
+        Self.error(
+            code: "transcript_too_large",
+            message: "file \(file)'s result document (\(size)) does not fit in this response's \(budget)-byte "
+                + "budget for inline transcripts; fetch it with GET /v1/transcriptions/\(taskID)/transcript?file=\(file)")
     }
 
     private static func error(code: String, message: String) -> JSONValue {

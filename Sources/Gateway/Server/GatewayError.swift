@@ -88,6 +88,10 @@ public struct GatewayError: Error, Sendable, Equatable {
         case .resultDownloadFailed(let status):
             return GatewayError(
                 status: 502, code: error.code, message: "downloading the result document failed with HTTP \(status)")
+        case .resultTooLarge(let limit):
+            return GatewayError(
+                status: 502, code: error.code,
+                message: "the result document is larger than the \(limit) bytes the gateway reads of one; it was not downloaded whole")
         case .cancelled:
             return GatewayError(status: 499, code: error.code, message: "the client closed the request")
         case .uploadTooLarge(let maxMB):

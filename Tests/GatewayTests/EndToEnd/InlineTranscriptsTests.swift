@@ -29,6 +29,30 @@ import Testing
         }
     }
 
+    @Test func anOversizedDocumentIsRefusedForItsFileWithoutBeingReadWhole() async throws {
+        let budget = 64 << 10
+        try await GatewayHarness.with(configure: { $0.inlineTranscriptsBudget = budget }) { h in
+            let id = try await Self.submitAndFinish(h, files: 3)
+            // One download answers a 1 GiB document, written only as fast as the gateway reads it: reading stops
+            // past the budget (a larger document can never be inlined) instead of holding a gigabyte.
+            h.simulator.inject(.oversizedBody(bytes: 1 << 30), for: .result, count: 1)
+            let task = try await h.request("GET", "/v1/transcriptions/\(id)?include=transcripts")
+            #expect(task.status == 200)
+            let files = try #require(task.json["files"] as? [[String: Any]])
+            #expect(files.count == 3)
+            let refused = files.indices.filter { files[$0]["transcript"] == nil }
+            #expect(refused.count == 1, "exactly the file whose download was oversized: \(refused)")
+            for index in refused {
+                let error = try #require(files[index]["transcript_error"] as? [String: Any])
+                #expect(error["code"] as? String == "transcript_too_large")
+                let message = try #require(error["message"] as? String)
+                #expect(message.contains("over \(budget) bytes"), "\(message)")
+                #expect(message.contains("/v1/transcriptions/\(id)/transcript?file=\(index)"), "\(message)")
+            }
+            #expect(files.filter { $0["transcript"] is [String: Any] }.count == 2, "the other files are inlined")
+        }
+    }
+
     @Test func documentsPastTheBudgetPointAtTheTranscriptRoute() async throws {
         let budget = 5000
         try await GatewayHarness.with(configure: { $0.inlineTranscriptsBudget = budget }) { h in
