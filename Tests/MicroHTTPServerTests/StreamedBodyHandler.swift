@@ -63,10 +63,10 @@ final class StreamedBodyHandler: HTTPHandler {
     }
 }
 
-/// Polls `condition` every few milliseconds for at most 10 s (bounded polling, not a timed wait).
-func waitUntil(_ condition: () -> Bool) async {
+/// Polls `condition` every few milliseconds for at most `limit` (bounded polling, not a timed wait).
+func waitUntil(atMost limit: Duration = .seconds(10), _ condition: () -> Bool) async {
     let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: .seconds(10))
+    let deadline = clock.now.advanced(by: limit)
     while !condition(), clock.now < deadline {
         try? await Task.sleep(for: .milliseconds(5))
     }
