@@ -2,15 +2,19 @@ import Foundation
 import Testing
 
 /// Runs the built `funasr-gateway` binary to completion; returns its exit status and everything it printed.
-func runGatewayCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+/// The blocking waits run on their own thread: the test process has only two cooperative threads.
+func runGatewayCommand(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
     let process = gatewayProcess(arguments, environment: environment)
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
     try launch(process)
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let text = try await offPool { () -> String in
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+    return (process.terminationStatus, text)
 }
 
 extension BinaryProcessTests {
@@ -18,11 +22,11 @@ extension BinaryProcessTests {
         static let secret = "sk-config-command-secret-4242"
         static let tokens = ["first-local-token-1", "second-local-token-2"]
 
-        @Test func configPrintsTheEffectiveConfigurationWithSecretsRedacted() throws {
+        @Test func configPrintsTheEffectiveConfigurationWithSecretsRedacted() async throws {
             let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("funasr-key-\(UUID().uuidString)")
             try (Self.secret + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: keyFile) }
-            let (status, output) = try runGatewayCommand(["config"], environment: [
+            let (status, output) = try await runGatewayCommand(["config"], environment: [
                 "DASHSCOPE_API_KEY_FILE": keyFile.path, "FUNASR_GATEWAY_TOKENS": Self.tokens.joined(separator: ","),
                 "FUNASR_GATEWAY_LISTEN": "0.0.0.0:8080", "DASHSCOPE_REGION": "ap-southeast-1",
             ])
@@ -37,8 +41,8 @@ extension BinaryProcessTests {
             for token in Self.tokens { #expect(!output.contains(token), "a token leaked into config output") }
         }
 
-        @Test func configExitsNonZeroAndSaysWhyWhenInvalid() throws {
-            let (status, output) = try runGatewayCommand(["config", "--listen", "0.0.0.0:8080"], environment: [
+        @Test func configExitsNonZeroAndSaysWhyWhenInvalid() async throws {
+            let (status, output) = try await runGatewayCommand(["config", "--listen", "0.0.0.0:8080"], environment: [
                 "DASHSCOPE_API_KEY": Self.secret,
             ])
             #expect(status != 0)
@@ -47,26 +51,26 @@ extension BinaryProcessTests {
             #expect(!output.contains(Self.secret))
         }
 
-        @Test func configUnderSimulateNeedsNoKey() throws {
-            let (status, output) = try runGatewayCommand(["config", "--simulate"])
+        @Test func configUnderSimulateNeedsNoKey() async throws {
+            let (status, output) = try await runGatewayCommand(["config", "--simulate"])
             #expect(status == 0, "\(output)")
             #expect(output.contains("simulated"))
         }
 
-        @Test func versionHelpAndHealthcheckCommands() throws {
-            let version = try runGatewayCommand(["--version"])
+        @Test func versionHelpAndHealthcheckCommands() async throws {
+            let version = try await runGatewayCommand(["--version"])
             #expect(version.status == 0)
             #expect(version.output.split(separator: ".").count >= 3, "\(version.output)")
-            let help = try runGatewayCommand(["--help"])
+            let help = try await runGatewayCommand(["--help"])
             #expect(help.status == 0)
             for word in ["serve", "simulate", "config", "healthcheck"] {
                 #expect(help.output.contains(word), "--help does not mention \(word)")
             }
-            let serveHelp = try runGatewayCommand(["serve", "--help"])
+            let serveHelp = try await runGatewayCommand(["serve", "--help"])
             for variable in ["DASHSCOPE_API_KEY", "DASHSCOPE_API_KEY_FILE", "FUNASR_GATEWAY_LISTEN", "FUNASR_GATEWAY_TOKENS"] {
                 #expect(serveHelp.output.contains(variable), "serve --help does not document \(variable)")
             }
-            let unhealthy = try runGatewayCommand(["healthcheck", "--url", "http://127.0.0.1:1/healthz", "--timeout", "2"])
+            let unhealthy = try await runGatewayCommand(["healthcheck", "--url", "http://127.0.0.1:1/healthz", "--timeout", "2"])
             #expect(unhealthy.status == 1)
             #expect(unhealthy.output.contains("unhealthy"))
         }
