@@ -1,3 +1,5 @@
+import DashScope
+
 /// Recognises loopback hosts in `Host` and `Origin` values: `localhost`, `*.localhost`, 127.0.0.0/8 and `[::1]`,
 /// with any port. Anything else, including names that merely resolve to loopback today, is not loopback.
 /// Works on the UTF-8 bytes: it runs on every request's `Host`, and character-wise it cost ~23k instructions a call.
@@ -12,7 +14,7 @@ enum LoopbackName {
     static func isLoopbackOrigin(_ origin: String) -> Bool {
         var origin = origin
         return origin.withUTF8 { bytes in
-            for scheme in ["http://", "https://"] where startsIgnoringCase(bytes[...], with: scheme) {
+            for scheme in ["http://", "https://"] where ASCIICase.hasPrefix(bytes, scheme.utf8) {
                 let authority = bytes[scheme.utf8.count...]
                 guard !authority.isEmpty, !authority.contains(slash), !authority.contains(at) else { return false }
                 return isLoopbackAuthority(authority)
@@ -49,8 +51,8 @@ enum LoopbackName {
     /// `localhost`, a subdomain of it, or a dotted-quad IPv4 address in 127.0.0.0/8 (letters in any case).
     private static func isLoopbackName(_ host: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         let suffix = ".localhost"
-        if equalsIgnoringCase(host, "localhost")
-            || (host.count > suffix.utf8.count && equalsIgnoringCase(host.suffix(suffix.utf8.count), suffix)) {
+        if ASCIICase.equal(host, "localhost".utf8)
+            || (host.count > suffix.utf8.count && ASCIICase.equal(host.suffix(suffix.utf8.count), suffix.utf8)) {
             return true
         }
         let octets = host.split(separator: dot, maxSplits: 4, omittingEmptySubsequences: false)
@@ -64,16 +66,5 @@ enum LoopbackName {
 
     private static func isDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    /// Compares ASCII letters without case; `lowercase` must be lowercase ASCII.
-    private static func equalsIgnoringCase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercase: String) -> Bool {
-        bytes.count == lowercase.utf8.count && startsIgnoringCase(bytes, with: lowercase)
-    }
-
-    private static func startsIgnoringCase(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, with lowercase: String) -> Bool {
-        bytes.count >= lowercase.utf8.count && zip(bytes, lowercase.utf8).allSatisfy { byte, expected in
-            byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
-        }
     }
 }
