@@ -55,9 +55,13 @@ let package = Package(
         .executableTarget(
             name: "funasr-gateway",
             dependencies: [
-                "Gateway", "DashScopeSimulator", "Locking",
+                "Gateway", "DashScopeSimulator", "JSON", "Locking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // `transcribe` talks to a running gateway with the HTTP client the gateway already carries.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Benchmark tools behind `make bench` (not used by any test).

@@ -17,7 +17,7 @@ struct FunASRGatewayCommand: AsyncParsableCommand {
 
             """ + ServeHelp.options,
         version: GatewayVersion.current,
-        subcommands: [Serve.self, Simulate.self, ConfigCommand.self, Healthcheck.self],
+        subcommands: [Serve.self, Simulate.self, Transcribe.self, ConfigCommand.self, Healthcheck.self],
         defaultSubcommand: Serve.self)
 }
 
