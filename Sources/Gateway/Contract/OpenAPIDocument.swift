@@ -1091,13 +1091,21 @@ paths:
     post:
       operationId: createTranscription
       tags: [openai]
-      summary: OpenAI-compatible transcription (served by Fun-ASR-Flash)
+      summary: OpenAI-compatible transcription (Fun-ASR-Flash, or a Fun-ASR job past 10 MB)
       description: |
         OpenAI's `POST /v1/audio/transcriptions`, answered by Fun-ASR-Flash, so OpenAI SDKs work with
         `base_url` pointed at the gateway. `whisper-1`, `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` map to
         the Flash model (configurable aliases); a DashScope model id is used as given. Errors use the OpenAI shape.
         `stream=true` answers OpenAI's transcription events (data-only SSE): `transcript.text.delta` as text becomes
         final, then one `transcript.text.done`; a failure ends the stream with `data: {"error": {…}}`.
+
+        A file past Flash's 10 MB (up to the temporary storage's `max_file_size_mb`, 100 MB; 413 `upload_too_large`
+        above it) is spooled to the gateway's temporary directory as it arrives, uploaded to DashScope's temporary
+        storage, transcribed as a `fun-asr` job (`language` becomes its hint; `prompt` has no job equivalent) and
+        answered in the same `response_format` once the job ends — this can take minutes. `stream=true` is refused
+        for such a file (400, `param: stream`). A job that fails is 422 with DashScope's code (`param: file`); one
+        still running after 30 minutes is 504 `transcription_timeout` naming the task, which goes on
+        (`GET /v1/transcriptions/{id}`). 507 `insufficient_storage` when the gateway cannot spool the upload.
       parameters:
         - $ref: '#/components/parameters/RequestId'
       requestBody:
@@ -1157,6 +1165,8 @@ paths:
           $ref: '#/components/responses/OpenAIError'
         '415':
           $ref: '#/components/responses/OpenAIError'
+        '422':
+          $ref: '#/components/responses/OpenAIError'
         '429':
           $ref: '#/components/responses/OpenAIThrottled'
         '500':
@@ -1166,6 +1176,8 @@ paths:
         '503':
           $ref: '#/components/responses/OpenAIUnavailable'
         '504':
+          $ref: '#/components/responses/OpenAIError'
+        '507':
           $ref: '#/components/responses/OpenAIError'
   /v1/models:
     get:

@@ -31,6 +31,24 @@ struct FlashTranscriptAssembler: Sendable {
     private var sentInOpen = ""
     private var sent = ""
     private var latestOutputText: String?
+    /// The whole text when a job's result document gave it (its channels' `text`).
+    private var documentText: String?
+
+    /// An empty transcript, fed with `add`.
+    init() {}
+
+    /// A finished job's result document as a transcript (issue 12's fallback for files past Flash's 10 MB): every
+    /// channel's sentences in time order, the channels' own text, and as billed seconds the speech DashScope
+    /// counted (`content_duration_in_milliseconds`, rounded up).
+    init(document: TranscriptionResultDocument) {
+        sentences = document.transcripts.flatMap(\.sentences).enumerated()
+            .sorted { ($0.element.beginTime, $0.offset) < ($1.element.beginTime, $1.offset) }.map(\.element)
+        let texts = document.transcripts.compactMap(\.text).filter { !$0.isEmpty }
+        documentText = texts.isEmpty ? nil : texts.joined(separator: "\n")
+        let speech = document.transcripts.compactMap(\.contentDurationInMilliseconds).reduce(0, +)
+        billedSeconds = speech > 0 ? (speech + 999) / 1000 : nil
+        payloads = 1
+    }
 
     /// Adds one DashScope event; its data must be JSON (a 502 otherwise). Returns the newly final text.
     mutating func add(_ event: ServerSentEvent) throws(GatewayError) -> String {
@@ -78,6 +96,7 @@ struct FlashTranscriptAssembler: Sendable {
 
     /// The whole transcript.
     var text: String {
+        if let documentText { return documentText }
         let joined = sentences.map(Self.text(of:)).joined()
         if let latest = latestOutputText, latest.unicodeScalars.count > joined.unicodeScalars.count,
            sentences.count <= 1, latest.hasSuffix(joined) {

@@ -18,8 +18,9 @@ struct OpenAIRoutes: Sendable {
     var routes: [Route] {
         [
             Route(
-                "POST", "/v1/audio/transcriptions", name: "openai_transcriptions", bodyLimit: .audio, errorStyle: .openAI,
-                streamsBody: { MultipartForm.boundary(contentType: $0.headers["Content-Type"]) != nil }
+                "POST", "/v1/audio/transcriptions", name: "openai_transcriptions", bodyLimit: .files, errorStyle: .openAI,
+                streamsBody: { MultipartForm.boundary(contentType: $0.headers["Content-Type"]) != nil },
+                passesBodyOnWhen: { Self.spoolsFile(declaredLength: $0.headers["Content-Length"].flatMap { Int($0) }) }
             ) {
                 try await transcribe($0)
             },
@@ -36,10 +37,26 @@ struct OpenAIRoutes: Sendable {
         ]
     }
 
-    /// Reads the form, calls Flash (always as an event stream, so every sentence arrives), answers in the asked shape.
+    /// A form that may carry more than Flash's 10 MB (or does not say) is spooled to disk as it arrives; one that
+    /// declares at most 10 MB is encoded for Flash as it streams.
+    static func spoolsFile(declaredLength: Int?) -> Bool {
+        declaredLength.map { $0 > RecognitionRequest.maxAudioBytes } ?? true
+    }
+
+    /// Reads the form; up to 10 MB of audio calls Flash (always as an event stream, so every sentence arrives), a
+    /// larger file runs as a transcription job (`OpenAIJobTranscription`); answers in the asked shape.
     func transcribe(_ context: RouteContext) async throws -> HTTPResponse {
         let request: OpenAITranscriptionRequest
-        if let body = context.request.bodyStream {
+        if let body = context.request.bodyStream, Self.spoolsFile(declaredLength: body.declaredLength) {
+            let form = try await Self.spooledForm(context.request.head, body)
+            let size = form.file?.size ?? 0
+            if size > RecognitionRequest.maxAudioBytes {
+                let job = try OpenAITranscriptionRequest.parse(
+                    form.parts, spooledSize: size, leadingBytes: form.leadingBytes, catalog: catalog)
+                return try await OpenAIJobTranscription(client: client).transcribe(form, job, context)
+            }
+            request = try OpenAITranscriptionRequest.parse(form.parts, upload: try Self.flashAudio(form), catalog: catalog)
+        } else if let body = context.request.bodyStream {
             let form = try await Self.streamedForm(context.request.head, body)
             request = try OpenAITranscriptionRequest.parse(form.parts, upload: form.file, catalog: catalog)
         } else {
@@ -69,6 +86,34 @@ struct OpenAIRoutes: Sendable {
         } catch {
             throw formError(error)
         }
+    }
+
+    /// The multipart form read as it arrives: fields whole, the file spooled to disk (up to the upload cap).
+    static func spooledForm(_ head: HTTPRequestHead, _ body: RequestBodyStream) async throws -> SpooledForm {
+        guard let boundary = MultipartForm.boundary(contentType: head.headers["Content-Type"]) else {
+            throw formError(.notMultipart)
+        }
+        do {
+            return try await SpooledForm.read(
+                body, boundary: boundary, fileField: "file", fileLimit: FileSubmission.bodyLimit,
+                fieldLimit: OpenAITranscriptionRequest.fieldLimit)
+        } catch let error as MultipartFormError {
+            throw formError(error)
+        }
+    }
+
+    /// A spooled file small enough for Flash, encoded for it (read back from disk a piece at a time).
+    static func flashAudio(_ form: SpooledForm) throws -> UploadedAudio? {
+        guard let file = form.file else { return nil }
+        var audio = UploadedAudio(expectedBytes: file.size, limit: RecognitionRequest.maxAudioBytes)
+        var offset = 0
+        while offset < file.size {
+            guard let piece = file.read(at: offset, count: 256 << 10), !piece.isEmpty else { throw SpooledForm.diskError }
+            try audio.append(piece)
+            offset += piece.count
+        }
+        audio.audio.finish()
+        return audio
     }
 
     /// The multipart form read as it arrives: fields whole, the file encoded as it streams (413 past Flash's 10 MB

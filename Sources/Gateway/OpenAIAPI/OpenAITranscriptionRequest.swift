@@ -46,6 +46,26 @@ struct OpenAITranscriptionRequest: Sendable {
     static func parse(
         _ parts: [FormPart], upload: UploadedAudio?, catalog: OpenAIModelCatalog
     ) throws(GatewayError) -> OpenAITranscriptionRequest {
+        let file = parts.first { $0.name == "file" }
+        let size = upload?.count ?? file?.body.count ?? 0
+        return try parse(
+            parts, size: size, leadingBytes: upload?.leadingBytes ?? file?.body ?? [],
+            audio: upload.map { .encoded($0.audio) } ?? .inline(base64: Data(file?.body ?? []).base64EncodedString(), decodedBytes: size),
+            catalog: catalog)
+    }
+
+    /// The same for a form whose file was spooled to disk (`size` bytes, starting with `leadingBytes`), to be sent
+    /// as a transcription job: the audio is a placeholder `oss://` URL until the file is uploaded (as in
+    /// `FileSubmissionOptions`); validation is the same, so nothing is uploaded for a request that would fail.
+    static func parse(
+        _ parts: [FormPart], spooledSize size: Int, leadingBytes: [UInt8], catalog: OpenAIModelCatalog
+    ) throws(GatewayError) -> OpenAITranscriptionRequest {
+        try parse(parts, size: size, leadingBytes: leadingBytes, audio: .url("oss://pending-upload/0"), catalog: catalog)
+    }
+
+    private static func parse(
+        _ parts: [FormPart], size: Int, leadingBytes: [UInt8], audio: AudioSource, catalog: OpenAIModelCatalog
+    ) throws(GatewayError) -> OpenAITranscriptionRequest {
         if let unknown = parts.first(where: { !fields.contains($0.name) && !ignoredFields.contains($0.name) }) {
             throw .invalidRequest("Unrecognized request argument supplied: \(unknown.name)", param: unknown.name)
         }
@@ -53,7 +73,6 @@ struct OpenAITranscriptionRequest: Sendable {
         guard files.count == 1, let file = files.first else {
             throw .invalidRequest(files.isEmpty ? "file is required: send the audio as the multipart field 'file'" : "send exactly one file", param: "file")
         }
-        let size = upload?.count ?? file.body.count
         guard size > 0 else { throw .invalidRequest("the uploaded file is empty", param: "file") }
         let model = try text(parts, "model")
         if let model, !OpenAIModelCatalog.isModelName(model) {
@@ -78,13 +97,12 @@ struct OpenAITranscriptionRequest: Sendable {
         let prompt = try text(parts, "prompt", trimmed: false)
         let recognition = RecognitionRequest(
             kind: .flash, model: catalog.resolve(model),
-            audio: upload.map { .encoded($0.audio) } ?? .inline(base64: Data(file.body).base64EncodedString(), decodedBytes: size),
-            format: audioFormat,
+            audio: audio, format: audioFormat,
             languageHints: language.map { [$0] }, context: prompt?.isEmpty == false ? prompt : nil, stream: stream)
         return OpenAITranscriptionRequest(
             recognition: recognition, responseFormat: format, segments: granularities.isEmpty || granularities.contains("segment"),
             words: granularities.contains("word"), stream: stream, language: language,
-            audioSeconds: audioFormat == "wav" ? WAVHeader.seconds(of: upload?.leadingBytes ?? file.body, totalBytes: size) : nil)
+            audioSeconds: audioFormat == "wav" ? WAVHeader.seconds(of: leadingBytes, totalBytes: size) : nil)
     }
 
     /// The last value of a text field, UTF-8, trimmed unless asked not to; nil when absent.

@@ -52,7 +52,7 @@ final class GatewayHandler: HTTPHandler {
         case .route(let route, let parameters):
             let admitted = AdmittedRoute(route: route, parameters: parameters)
             guard route.streamsBody(head) else { return .proceed(admission: admitted) }
-            return .stream(admission: admitted, keepsBody: !route.passesBodyOn)
+            return .stream(admission: admitted, keepsBody: !route.passesBodyOn(head))
         }
     }
 

@@ -49,15 +49,16 @@ public struct Route: Sendable {
     public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
     /// True for a request whose body the handler reads as it arrives (`HTTPRequest.bodyStream`) instead of whole.
     public let streamsBody: @Sendable (HTTPRequestHead) -> Bool
-    /// True when a streamed body is passed on as it is read (an upload), not kept: the memory budget then covers
-    /// only what waits unread instead of the declared length.
-    public let passesBodyOn: Bool
+    /// True when a streamed body is passed on as it is read (an upload, or spooled to disk), not kept: the memory
+    /// budget then covers only what waits unread instead of the declared length.
+    public let passesBodyOn: @Sendable (HTTPRequestHead) -> Bool
 
     /// Creates a route.
     public init(
         _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
         errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
         streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false }, passesBodyOn: Bool = false,
+        passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil,
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
         self.method = method
@@ -68,7 +69,7 @@ public struct Route: Sendable {
         self.requiresAuth = requiresAuth
         self.handler = handler
         self.streamsBody = streamsBody
-        self.passesBodyOn = passesBodyOn
+        self.passesBodyOn = passesBodyOnWhen ?? { _ in passesBodyOn }
     }
 
     /// The pattern's segments, split once.

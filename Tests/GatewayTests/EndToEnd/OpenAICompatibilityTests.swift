@@ -241,11 +241,21 @@ import Testing
     }
 
     @Test func theBodyCapIs413InTheOpenAIShape() async throws {
-        try await GatewayHarness.with(configure: { $0.audioBodyLimit = 64 * 1024 }) { h in
-            let response = try await Self.transcribe(h, [], file: ("big.wav", "audio/wav", [UInt8](repeating: 1, count: 100_000)))
-            #expect(response.status == 413)
-            #expect(response.error["code"] as? String == "payload_too_large")
-            #expect(response.error["type"] as? String == "invalid_request_error")
+        // The route takes files up to the temporary storage's 100 MB (past 10 MB as a job); a body declared past
+        // its cap is refused before it is read.
+        try await GatewayHarness.with { h in
+            let port = h.gateway.port
+            let answer = try await offPool {
+                let connection = try RawHTTPConnection(port: port, receiveTimeoutSeconds: 10)
+                try connection.send(
+                    "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: multipart/form-data; boundary=abc\r\nContent-Length: \(102 << 20)\r\n\r\n")
+                return try connection.readResponse()
+            }
+            #expect(answer.status == 413)
+            let error = try #require(answer.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == "payload_too_large")
+            #expect(error["type"] as? String == "invalid_request_error")
             #expect(h.simulator.receivedRequests().isEmpty)
         }
     }
