@@ -2,6 +2,7 @@
 
 import base64
 import json
+import os
 
 import openai
 import pytest
@@ -140,3 +141,14 @@ def test_models_lists_the_flash_model_and_the_aliases(client):
     assert FLASH_MODEL in ids
     assert {"whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"} <= set(ids)
     assert client.models.retrieve("whisper-1").owned_by == "funasr-gateway"
+
+
+def test_a_30_mb_file_is_transcribed_as_a_job(client, tmp_path):
+    # Past Flash's 10 MB the gateway spools the file, uploads it to DashScope's temporary storage and answers once the
+    # fun-asr job ends (OpenAIJobFallbackTests checks what reached the simulator).
+    path = tmp_path / "long.wav"
+    path.write_bytes(b"RIFF" + os.urandom(30_000_000))
+    with path.open("rb") as audio:
+        srt = client.with_options(timeout=120).audio.transcriptions.create(
+            file=audio, model="whisper-1", response_format="srt", language="en")
+    assert srt.startswith("1\n00:00:") and " --> " in srt
