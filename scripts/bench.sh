@@ -225,7 +225,15 @@ for entry in "${SSE_ROUTES[@]}"; do
     done
 done
 
-# 7. The report.
+# 7. Peak memory of single uploads (a fresh gateway per case; the target: < 60 MB during a 60 MB upload).
+note ""
+note "## Upload memory (scripts/upload-rss.sh: VmHWM of the gateway process, idle and after one upload)"
+note ""
+note '```'
+bash "$ROOT/scripts/upload-rss.sh" "$GATEWAY" | sed "s|$ROOT/||" | tee -a "$NOTES"
+note '```'
+
+# 8. The report.
 query_route=task-query-passthrough; grep -q "^http	$query_route	" "$RAW" || query_route=task-query-local
 sse_route=flash-passthrough; grep -q "^sse	$sse_route	" "$RAW" || sse_route=flash-local
 [ "$query_route" = task-query-passthrough ] || note "- The query targets are judged on \`task-query-local\`: the passthrough route is not in this build."

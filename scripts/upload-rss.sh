@@ -5,8 +5,9 @@
 # counts too) and the gateway alone in front of `funasr-gateway simulate` in its own process. Not part of
 # `make test`; run it on a quiet machine.
 #   scripts/upload-rss.sh [BINARY ...]     default: .build/release/funasr-gateway
-# Cases: a 10 MB OpenAI multipart upload and a 10 MB raw Flash body (both transcribed), and a 25 MiB multipart
-# upload (the whole upload limit; answered 413 audio_too_large).
+# Cases: a 10 MB OpenAI multipart upload and a 10 MB raw Flash body (both transcribed by Flash), a 60 MB OpenAI
+# multipart upload (spooled to disk, transcribed as a job), and 60 MB to POST /v1/transcriptions as a form (spooled)
+# and as a raw body (streamed to the temporary storage). `make bench` appends this table to BENCHMARKS.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BINARIES=("$@")
@@ -15,7 +16,7 @@ WORK=$(mktemp -d /tmp/funasr-upload-rss.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 head -c 10000000 /dev/urandom >"$WORK/10mb.wav"
-head -c $((25 * 1024 * 1024 - 4096)) /dev/urandom >"$WORK/25mib.wav"
+head -c 60000000 /dev/urandom >"$WORK/60mb.wav"
 
 hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 wait_healthy() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return; sleep 0.05; done; }
@@ -46,6 +47,8 @@ for binary in "${BINARIES[@]}"; do
     for setup in simulate alone; do
         run_case "$binary" $setup "10 MB multipart (OpenAI)" /v1/audio/transcriptions -F "file=@$WORK/10mb.wav" -F model=whisper-1
         run_case "$binary" $setup "10 MB raw body (Flash)" /v1/flash -H 'Content-Type: audio/wav' --data-binary "@$WORK/10mb.wav"
-        run_case "$binary" $setup "25 MiB multipart (413)" /v1/audio/transcriptions -F "file=@$WORK/25mib.wav" -F model=whisper-1
+        run_case "$binary" $setup "60 MB multipart (OpenAI, job)" /v1/audio/transcriptions -F "file=@$WORK/60mb.wav" -F model=whisper-1
+        run_case "$binary" $setup "60 MB multipart (local upload)" /v1/transcriptions -F "file=@$WORK/60mb.wav" -F language_hints=en
+        run_case "$binary" $setup "60 MB raw body (local upload)" "/v1/transcriptions?filename=60mb.wav" -H 'Content-Type: audio/wav' --data-binary "@$WORK/60mb.wav"
     done
 done

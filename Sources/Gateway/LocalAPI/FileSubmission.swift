@@ -49,6 +49,9 @@ struct FileSubmission: Sendable {
         var submission: TranscriptionSubmission
         switch form {
         case .multipart:
+            if let stream = context.request.bodyStream {
+                return try await spooledMultipart(stream, context)
+            }
             (files, submission) = try Self.multipartFiles(context.request)
         case .rawAudio(let contentType):
             let head = context.request.head
@@ -94,12 +97,75 @@ struct FileSubmission: Sendable {
         return (submission, [UploadedFile(fileName: name, bytes: size, fileURL: url)])
     }
 
+    /// A multipart body read as it arrives, each file spooled to disk (`SpooledForm`): the options are validated,
+    /// every file is checked against the policy, then each is uploaded from its spool with its exact size. Memory
+    /// holds the fields and a piece in flight, never a file.
+    private func spooledMultipart(
+        _ stream: RequestBodyStream, _ context: RouteContext
+    ) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+        guard let boundary = MultipartForm.boundary(contentType: context.request.head.headers["Content-Type"]) else {
+            throw GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
+        }
+        let form: SpooledForm
+        do {
+            form = try await SpooledForm.read(
+                stream, boundary: boundary, fileField: "file", fileLimit: Self.bodyLimit, fieldLimit: Self.fieldLimit,
+                maxFiles: TranscriptionSubmission.maxFileCount + 1)
+        } catch let error as MultipartFormError {
+            throw Self.formError(error)
+        }
+        var files: [(name: String, contentType: String, file: SpooledFile)] = []
+        var fields: [(name: String, value: String)] = []
+        for part in form.parts {
+            if part.name == "file" {
+                let name = part.filename ?? "audio-\(files.count + 1)"
+                guard files.count < form.files.count else { break }  // past the file count limit: refused below
+                let file = form.files[files.count]
+                guard file.size > 0 else {
+                    throw GatewayError.invalidRequest("file part \(files.count + 1) ('\(name)') is empty", param: "file")
+                }
+                files.append((name, part.contentType ?? "application/octet-stream", file))
+            } else {
+                guard let text = String(validating: part.body, as: UTF8.self) else {
+                    throw GatewayError.invalidRequest("form field '\(part.name)' is not UTF-8 text", param: part.name)
+                }
+                fields.append((part.name, text))
+            }
+        }
+        let fileParts = form.parts.count { $0.name == "file" }
+        var submission = try FileSubmissionOptions.submission(fields, fileCount: fileParts)
+        var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
+        for file in files {
+            try await uploader.checkSize(file.file.size, fileName: file.name)
+        }
+        var uploaded: [UploadedFile] = []
+        for file in files {
+            let url = try await uploader.upload(
+                fileName: file.name, contentType: file.contentType, size: file.file.size, body: file.file.pieces())
+            uploaded.append(UploadedFile(fileName: file.name, bytes: file.file.size, fileURL: url))
+        }
+        submission.fileURLs = uploaded.map(\.fileURL)
+        return (submission, uploaded)
+    }
+
     static let emptyBody = GatewayError.invalidRequest("the request body (the audio) is empty", param: "file")
 
-    /// True for a request whose body is raw audio: it is streamed to the storage instead of read whole.
+    /// True for a request whose body is audio (raw, or files in a form): it is streamed to the storage (a form's files
+    /// through a spool on disk) instead of read whole.
     static func streamsBody(_ head: HTTPRequestHead) -> Bool {
-        if case .rawAudio = form(contentType: head.headers["Content-Type"]) { return true }
-        return false
+        form(contentType: head.headers["Content-Type"]) != nil
+    }
+
+    /// A form that could not be read, as the local API reports it.
+    static func formError(_ error: MultipartFormError) -> GatewayError {
+        switch error {
+        case .notMultipart:
+            return GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
+        case .malformed(let why):
+            return GatewayError.invalidRequest("malformed multipart body: \(why)")
+        case .partTooLarge(let name, let limit):
+            return GatewayError.invalidRequest("form field '\(name)' is longer than \(limit) bytes", param: name)
+        }
     }
 
     /// The file parts and the validated options of a whole multipart body.
@@ -112,14 +178,7 @@ struct FileSubmission: Sendable {
                 request.body, contentType: request.head.headers["Content-Type"],
                 limit: { $0 == "file" ? Int.max : fieldLimit })
         } catch {
-            switch error {
-            case .notMultipart:
-                throw GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
-            case .malformed(let why):
-                throw GatewayError.invalidRequest("malformed multipart body: \(why)")
-            case .partTooLarge(let name, let limit):
-                throw GatewayError.invalidRequest("form field '\(name)' is longer than \(limit) bytes", param: name)
-            }
+            throw formError(error)
         }
         var files: [(name: String, contentType: String, bytes: [UInt8])] = []
         var fields: [(name: String, value: String)] = []
