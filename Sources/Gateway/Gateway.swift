@@ -1,5 +1,7 @@
 import DashScope
+import FoundationEssentials
 import Logging
+import Synchronization
 import MicroHTTPServer
 
 /// The gateway: the DashScope client, the routes and the HTTP server, started and stopped together.
@@ -14,6 +16,9 @@ public final class Gateway: Sendable {
     private let server: MicroHTTPServer
     private let logger: Logger
     private let drain = DrainState()
+    private let store: any JobStore
+    /// The hourly pruning of old jobs, running between start and shutdown.
+    private let pruner = Mutex<Task<Void, Never>?>(nil)
 
     /// Builds the gateway; throws when the configuration is invalid.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
@@ -25,20 +30,23 @@ public final class Gateway: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
+        let store = try Self.openStore(configuration.store)
+        self.store = store
+        let jobs = JobKeeper(store: store, client: client, logger: logger)
         let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
             metrics: metrics)
         var routes = HealthRoutes(simulated: configuration.simulated).routes
         routes += TranscriptionRoutes(
-            client: client, maxWaitSeconds: configuration.maxWaitSeconds,
+            client: client, maxWaitSeconds: configuration.maxWaitSeconds, jobs: jobs,
             waitSlots: WaitSlots(limit: configuration.maxWaiters),
             inlineTranscriptsBudget: configuration.inlineTranscriptsBudget
         ).routes
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
-        routes += NativeRoutes(client: client, events: events).routes
+        routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
         self.routes = routes
         let handler = GatewayHandler(
@@ -51,9 +59,23 @@ public final class Gateway: Sendable {
         self.server = MicroHTTPServer(configuration: serverConfiguration, handler: handler)
     }
 
-    /// Starts listening.
+    /// Starts listening, and prunes old jobs now and every hour.
     public func start() throws {
         try server.start()
+        let (store, logger, retention) = (store, logger, Int64(configuration.retentionDays) * 86_400_000)
+        pruner.withLock {
+            $0 = Task {
+                while !Task.isCancelled {
+                    do throws(JobStoreError) {
+                        let removed = try await store.prune(before: JobKeeper.now() - retention)
+                        if removed > 0 { logger.info("pruned old jobs", metadata: ["jobs": "\(removed)"]) }
+                    } catch {
+                        logger.error("job store pruning failed", metadata: ["error": "\(error.message)"])
+                    }
+                    try? await Task.sleep(for: .seconds(3600))
+                }
+            }
+        }
         let endpoint = client.endpoint.origin
         logger.info("funasr-gateway listening", metadata: [
             "address": "\(ListenAddress(host: configuration.listen.host, port: server.port))",
@@ -84,7 +106,25 @@ public final class Gateway: Sendable {
             try? await Task.sleep(for: .seconds(configuration.shutdownDelaySeconds))
         }
         await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
+        pruner.withLock { $0?.cancel() }
         await client.shutdown()
         logger.info("funasr-gateway stopped")
+    }
+
+    /// The configured store: memory, or the SQLite file (its directory created when missing).
+    private static func openStore(_ location: JobStoreLocation) throws(ConfigurationError) -> any JobStore {
+        switch location {
+        case .memory:
+            return MemoryJobStore()
+        case .file(let path):
+            if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                try? FileManager.default.createDirectory(atPath: String(path[..<slash]), withIntermediateDirectories: true)
+            }
+            do throws(JobStoreError) {
+                return try SQLiteJobStore(path: path)
+            } catch {
+                throw ConfigurationError("cannot open the job store: \(error.message)")
+            }
+        }
     }
 }

@@ -1,0 +1,52 @@
+import DashScopeSimulator
+import Foundation
+import Testing
+
+extension BinaryProcessTests {
+    /// The real binary with an SQLite store, killed with SIGKILL and started again on the same file: a finished
+    /// job is answered (transcript included) although DashScope forgot it, and a job still open at the kill is
+    /// followed to its end after the restart.
+    @Suite struct StoreRestartTests {
+        @Test func aKilledGatewayLosesNoJob() async throws {
+            let simulator = SimulatorServer(simulator: Simulator(configuration: .fastForTests))
+            try simulator.start()
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString).sqlite").path
+            let arguments = ["--listen", "127.0.0.1:0", "--base-url", simulator.baseURL, "--store", path]
+            let environment = ["DASHSCOPE_API_KEY": SimulatorConfiguration.testAPIKey]
+            let json = [("Content-Type", "application/json")]
+
+            let first = try GatewayProcess(arguments, environment: environment)
+            var base = "http://127.0.0.1:\(try await first.port())"
+            let done = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/a.wav", "label": "kept"}"#), headers: json)
+            let doneID = try #require(done.json["task_id"] as? String)
+            let finished = try await send("GET", base + "/v1/transcriptions/\(doneID)?wait=20")
+            #expect(finished.json["status"] as? String == "SUCCEEDED")
+            let srt = try await send("GET", base + "/v1/transcriptions/\(doneID)/transcript?format=srt")
+            #expect(srt.status == 200)
+            let open = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/b.wav", "label": "open"}"#), headers: json)
+            let openID = try #require(open.json["task_id"] as? String)
+            kill(first.process.processIdentifier, SIGKILL)
+            #expect(try await first.exitStatus() == SIGKILL)
+
+            simulator.simulator.forgetTask(doneID)
+            let second = try GatewayProcess(arguments, environment: environment)
+            base = "http://127.0.0.1:\(try await second.port())"
+            let kept = try await send("GET", base + "/v1/transcriptions/\(doneID)")
+            #expect(kept.status == 200)
+            #expect(kept.json["status"] as? String == "SUCCEEDED")
+            #expect(kept.json["label"] as? String == "kept")
+            let keptSRT = try await send("GET", base + "/v1/transcriptions/\(doneID)/transcript?format=srt")
+            #expect(keptSRT.status == 200)
+            #expect(keptSRT.text == srt.text)
+            let resumed = try await send("GET", base + "/v1/transcriptions/\(openID)?wait=20")
+            #expect(resumed.json["status"] as? String == "SUCCEEDED")
+            let list = try await send("GET", base + "/v1/transcriptions?source=store")
+            let ids = Set(((list.json["tasks"] as? [[String: Any]]) ?? []).compactMap { $0["task_id"] as? String })
+            #expect(ids == [doneID, openID])
+            kill(second.process.processIdentifier, SIGTERM)
+            #expect(try await second.exitStatus() == 0)
+            await simulator.shutdown()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+}
