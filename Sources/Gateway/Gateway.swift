@@ -19,6 +19,9 @@ public final class Gateway: Sendable {
     private let store: any JobStore
     /// The hourly pruning of old jobs, running between start and shutdown.
     private let pruner = Mutex<Task<Void, Never>?>(nil)
+    /// Follows open jobs in the background (when configured).
+    private let poller: JobPoller
+    private let polling = Mutex<Task<Void, Never>?>(nil)
 
     /// Builds the gateway; throws when the configuration is invalid.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
@@ -32,7 +35,9 @@ public final class Gateway: Sendable {
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
         let store = try Self.openStore(configuration.store)
         self.store = store
-        let jobs = JobKeeper(store: store, client: client, logger: logger)
+        let queries = TaskQueries(client: client, budget: QueryBudget(rate: configuration.pollRate))
+        let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
+        self.poller = JobPoller(keeper: jobs, logger: logger)
         let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
@@ -59,7 +64,7 @@ public final class Gateway: Sendable {
         self.server = MicroHTTPServer(configuration: serverConfiguration, handler: handler)
     }
 
-    /// Starts listening, and prunes old jobs now and every hour.
+    /// Starts listening, prunes old jobs now and every hour, and starts the background poller when configured.
     public func start() throws {
         try server.start()
         let (store, logger, retention) = (store, logger, Int64(configuration.retentionDays) * 86_400_000)
@@ -75,6 +80,10 @@ public final class Gateway: Sendable {
                     try? await Task.sleep(for: .seconds(3600))
                 }
             }
+        }
+        if configuration.backgroundPolling {
+            let poller = poller
+            polling.withLock { $0 = Task { await poller.run() } }
         }
         let endpoint = client.endpoint.origin
         logger.info("funasr-gateway listening", metadata: [
@@ -107,6 +116,7 @@ public final class Gateway: Sendable {
         }
         await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
         pruner.withLock { $0?.cancel() }
+        polling.withLock { $0?.cancel() }
         await client.shutdown()
         logger.info("funasr-gateway stopped")
     }

@@ -95,6 +95,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("retention-days"), help: "Days finished jobs and their results are kept; older ones are pruned at start and hourly [env: FUNASR_GATEWAY_RETENTION_DAYS] (default: 30).")
     var retentionDays: Int?
 
+    @Option(name: .customLong("poll-rate"), help: "DashScope task queries per second, waiting clients and the background poller together; at most 20 [env: FUNASR_GATEWAY_POLL_RATE] (default: 10).")
+    var pollRate: Double?
+
     /// Builds the configuration from flags, then environment, then defaults (without the simulator).
     func configuration(environment: [String: String]) throws -> GatewayConfiguration {
         var config = GatewayConfiguration()
@@ -151,6 +154,13 @@ struct GatewayOptions: ParsableArguments {
             guard let days = Int(text) else { throw ConfigurationError("FUNASR_GATEWAY_RETENTION_DAYS must be a number of days") }
             config.retentionDays = days
         }
+        if let rate = pollRate {
+            config.pollRate = rate
+        } else if let text = environment["FUNASR_GATEWAY_POLL_RATE"], !text.isEmpty {
+            guard let rate = Double(text) else { throw ConfigurationError("FUNASR_GATEWAY_POLL_RATE must be a number") }
+            config.pollRate = rate
+        }
+        config.backgroundPolling = true
         config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
         config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }

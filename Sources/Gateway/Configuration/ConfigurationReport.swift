@@ -42,6 +42,7 @@ public struct ConfigurationReport: Sendable {
         case .file(let path): entries.append(("store", path))
         }
         entries.append(("retention_days", "\(c.retentionDays)"))
+        entries.append(("poll_rate", "\(c.pollRate)/s"))
         entries.append(("drain_timeout", "\(c.drainTimeoutSeconds)s"))
         entries.append(("shutdown_delay", "\(c.shutdownDelaySeconds)s"))
         entries.append(("connection_limit", "\(c.connectionLimit)"))

@@ -530,7 +530,8 @@ paths:
       description: |
         The task, normalized: status, times (ISO 8601 at +08:00), per-file results, metrics, usage. `wait=N` holds
         the request, polling DashScope with backoff, until the task is terminal or N seconds pass (then 200 with the
-        current state); N is capped by `--max-wait` (default 120). DashScope throttling during a wait backs off and
+        current state); N is capped by `--max-wait` (default 120). Task queries are shared by concurrent requests
+        for the same task and spend one gateway-wide budget (`--poll-rate`, default 10 per second). DashScope throttling during a wait backs off and
         polls again. When `--max-waiters` waits are already held, the current state is answered at once with
         `X-FunASR-Wait: skipped`. `include=transcripts` downloads each succeeded file's result document (without the
         DashScope key; at most 4 at a time) and inlines it as `files[].transcript`, up to 32 MiB per answer in file

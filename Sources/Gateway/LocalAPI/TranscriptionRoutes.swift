@@ -80,7 +80,7 @@ struct TranscriptionRoutes: Sendable {
             wait = 0
             headers.replace("X-FunASR-Wait", "skipped")
         }
-        let task = try await TaskWaiter(client: client).wait(for: id, seconds: wait, context.upstream)
+        let task = try await TaskWaiter(queries: jobs.queries).wait(for: id, seconds: wait, context.upstream)
         try Self.requireKnown(task, id: id)
         // With include=transcripts the inliner's downloads are kept, rather than downloading each document twice.
         let job = await jobs.observe(task, context.upstream, keepDocuments: !includeTranscripts)
@@ -114,7 +114,7 @@ struct TranscriptionRoutes: Sendable {
             task = kept.task
             documentsKept = true
         } else {
-            task = try await client.task(id, context.upstream)
+            task = try await jobs.queries.task(id, context.upstream)
             try Self.requireKnown(task, id: id)
             documentsKept = await jobs.observe(task, context.upstream)?.documentsKept == true
         }

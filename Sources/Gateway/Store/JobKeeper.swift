@@ -10,6 +10,8 @@ import Logging
 struct JobKeeper: Sendable {
     let store: any JobStore
     let client: DashScopeClient
+    /// Task queries shared between concurrent callers, under the global query budget.
+    let queries: TaskQueries
     let logger: Logger
     /// Largest result document kept (as the transcript route's download limit).
     var maxDocumentBytes = 64 << 20

@@ -68,6 +68,12 @@ public final class MemoryJobStore: JobStore {
         return Array(sorted.dropFirst(filter.offset).prefix(filter.limit))
     }
 
+    /// Jobs without kept documents, oldest first.
+    public func followable(since: Int64, limit: Int) throws(JobStoreError) -> [StoredJob] {
+        let open = state.withLock { $0.jobs.values.filter { !$0.documentsKept && $0.submittedAt >= since } }
+        return Array(open.sorted { ($0.submittedAt, $0.taskID) < ($1.submittedAt, $1.taskID) }.prefix(limit))
+    }
+
     /// Forgets old finished jobs and old keys.
     public func prune(before cutoff: Int64) throws(JobStoreError) -> Int {
         state.withLock { state in

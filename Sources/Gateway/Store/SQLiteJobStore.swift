@@ -119,6 +119,16 @@ public final class SQLiteJobStore: JobStore {
         return try await run { [values] db throws(SQLiteError) in try db.query(sql, values).map(Self.job) }
     }
 
+    /// Jobs without kept documents, oldest first.
+    public func followable(since: Int64, limit: Int) async throws(JobStoreError) -> [StoredJob] {
+        try await run { db throws(SQLiteError) in
+            try db.query(
+                "SELECT \(Self.columns) FROM jobs WHERE documents_kept = 0 AND submitted_at >= ? ORDER BY submitted_at, task_id LIMIT ?",
+                [.integer(since), .integer(Int64(limit))]
+            ).map(Self.job)
+        }
+    }
+
     /// Forgets old finished jobs and old keys.
     public func prune(before cutoff: Int64) async throws(JobStoreError) -> Int {
         try await run { db throws(SQLiteError) in

@@ -5,7 +5,7 @@ import Testing
 extension BinaryProcessTests {
     /// The real binary with an SQLite store, killed with SIGKILL and started again on the same file: a finished
     /// job is answered (transcript included) although DashScope forgot it, and a job still open at the kill is
-    /// followed to its end after the restart.
+    /// followed to its end by the background poller after the restart, without any client asking.
     @Suite struct StoreRestartTests {
         @Test func aKilledGatewayLosesNoJob() async throws {
             let simulator = SimulatorServer(simulator: Simulator(configuration: .fastForTests))
@@ -38,6 +38,16 @@ extension BinaryProcessTests {
             let keptSRT = try await send("GET", base + "/v1/transcriptions/\(doneID)/transcript?format=srt")
             #expect(keptSRT.status == 200)
             #expect(keptSRT.text == srt.text)
+            // The job open at the kill is resumed by the background poller: its result is kept without any GET.
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            var resumedAndKept = false
+            while !resumedAndKept, clock.now < deadline {
+                let stored = try await send("GET", base + "/v1/transcriptions?source=store&label=open")
+                resumedAndKept = ((stored.json["tasks"] as? [[String: Any]]) ?? []).contains { $0["results_kept"] as? Bool == true }
+                if !resumedAndKept { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(resumedAndKept)
             let resumed = try await send("GET", base + "/v1/transcriptions/\(openID)?wait=20")
             #expect(resumed.json["status"] as? String == "SUCCEEDED")
             let list = try await send("GET", base + "/v1/transcriptions?source=store")
