@@ -244,7 +244,8 @@ paths:
         type and body; for a streamed raw body its length) answers the first answer again (same status and body,
         `Idempotent-Replayed: true`) and never submits twice. The same key with a different request is 422
         `idempotency_key_reused`; a repeat while the first is still running is 409 `idempotency_key_in_progress`.
-        A submit that failed gives its key back. Keys are kept as long as jobs (`--retention-days`).
+        A submit that failed gives its key back. Keys are kept as long as jobs (`--retention-days`). A repeated raw
+        audio body is read to its end and dropped, never uploaded again.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - name: Idempotency-Key

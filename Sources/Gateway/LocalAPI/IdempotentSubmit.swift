@@ -40,6 +40,11 @@ struct IdempotentSubmit: Sendable {
     /// The stored answer of an earlier submit with this key, or `submit()`'s answer (stored for repeats).
     func run(key: String, _ request: HTTPRequest, submit: () async throws -> HTTPResponse) async throws -> HTTPResponse {
         let reservation = try await store.reserveKey(key, fingerprint: Self.fingerprint(request), now: JobKeeper.now())
+        if reservation != .reserved, let stream = request.bodyStream {
+            // A raw audio body still arriving is read to its end (and dropped), so the client gets its answer on a
+            // clean exchange; nothing is uploaded.
+            for try await _ in stream {}
+        }
         switch reservation {
         case .completed(let status, let body):
             // The stored bytes themselves, so the repeat is byte for byte the first answer.

@@ -114,6 +114,24 @@ import Testing
         }
     }
 
+    @Test func anIdempotentRawAudioSubmitUploadsOnce() async throws {
+        try await GatewayHarness.with { h in
+            let wav = OpenAIForm.wav(seconds: 1)
+            let headers = [("Content-Type", "audio/wav"), ("Idempotency-Key", "upload-1")]
+            let first = try await h.request("POST", "/v1/transcriptions?filename=a.wav&label=raw", body: wav, headers: headers)
+            let second = try await h.request("POST", "/v1/transcriptions?filename=a.wav&label=raw", body: wav, headers: headers)
+            #expect(first.status == 202, "\(first.text)")
+            #expect(second.status == 202 && second.text == first.text)
+            #expect(second.header("Idempotent-Replayed") == "true")
+            let uploads = h.simulator.receivedRequests().filter { $0.path == "/oss-upload" }
+            let submits = h.simulator.receivedRequests().filter { $0.path.hasSuffix("/transcription") }
+            #expect(uploads.count == 1 && submits.count == 1)
+            #expect(first.json["label"] as? String == "raw")
+            let other = try await h.request("POST", "/v1/transcriptions?filename=b.wav", body: wav, headers: headers)
+            #expect(other.status == 422)
+        }
+    }
+
     @Test func aFailedSubmitGivesTheKeyBack() async throws {
         try await GatewayHarness.with { h in
             h.simulator.inject(.badRequest, for: .submit)
