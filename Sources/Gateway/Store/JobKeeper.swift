@@ -94,6 +94,15 @@ struct JobKeeper: Sendable {
         return job
     }
 
+    /// Marks a job DashScope no longer knows (UNKNOWN) as ended, so the poller stops following it.
+    func markForgotten(_ task: TaskQueryResponse) async {
+        let id = task.output.taskID
+        let view = task.dashScopeJSON.serialized()
+        await logging("mark job \(id) forgotten") { () async throws(JobStoreError) in
+            try await store.update(id, status: TaskStatus.unknown.rawValue, upstreamView: view, endedAt: Self.now())
+        }
+    }
+
     /// Keeps one result document downloaded elsewhere (the inliner); false when the store failed.
     func keepDocument(_ id: String, file: Int, _ document: [UInt8]) async -> Bool {
         await logging("keep a result document of \(id)") { () async throws(JobStoreError) in

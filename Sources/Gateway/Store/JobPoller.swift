@@ -5,7 +5,8 @@ import Logging
 /// client asks about it, and jobs open at a restart resume. Each round queries every followable job (oldest
 /// first, at most `batch`) through the shared, budgeted `TaskQueries`, so the poller never exceeds the query
 /// budget and shares queries with waiting clients; a job seen to end has its documents downloaded and kept.
-/// Jobs submitted more than 48 hours ago are no longer followed (DashScope has forgotten them).
+/// Jobs submitted more than 48 hours ago are no longer followed, nor jobs DashScope answers UNKNOWN for (it forgot
+/// them: they are marked UNKNOWN, ended, and pruned with the retention).
 struct JobPoller: Sendable {
     let keeper: JobKeeper
     let logger: Logger
@@ -41,7 +42,11 @@ struct JobPoller: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        guard case .success(let task) = outcome, task.output.taskStatus != .unknown else { return }
-        await keeper.observe(task, call)
+        guard case .success(let task) = outcome else { return }
+        if task.output.taskStatus == .unknown {
+            await keeper.markForgotten(task)
+        } else {
+            await keeper.observe(task, call)
+        }
     }
 }

@@ -99,7 +99,7 @@ public protocol JobStore: Sendable {
     /// Jobs matching the filter, newest first.
     func list(_ filter: JobFilter) async throws(JobStoreError) -> [StoredJob]
     /// Jobs whose result documents are not kept yet (still running, or ended and not downloaded), submitted at or
-    /// after `since`, oldest first: what the background poller follows.
+    /// after `since`, not UNKNOWN (forgotten by DashScope), oldest first: what the background poller follows.
     func followable(since: Int64, limit: Int) async throws(JobStoreError) -> [StoredJob]
     /// Forgets jobs that ended before `cutoff` and idempotency keys created before it; returns the jobs removed.
     func prune(before cutoff: Int64) async throws(JobStoreError) -> Int

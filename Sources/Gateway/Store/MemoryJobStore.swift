@@ -70,7 +70,7 @@ public final class MemoryJobStore: JobStore {
 
     /// Jobs without kept documents, oldest first.
     public func followable(since: Int64, limit: Int) throws(JobStoreError) -> [StoredJob] {
-        let open = state.withLock { $0.jobs.values.filter { !$0.documentsKept && $0.submittedAt >= since } }
+        let open = state.withLock { $0.jobs.values.filter { !$0.documentsKept && $0.submittedAt >= since && $0.status != "UNKNOWN" } }
         return Array(open.sorted { ($0.submittedAt, $0.taskID) < ($1.submittedAt, $1.taskID) }.prefix(limit))
     }
 

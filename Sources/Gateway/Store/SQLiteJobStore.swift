@@ -123,7 +123,7 @@ public final class SQLiteJobStore: JobStore {
     public func followable(since: Int64, limit: Int) async throws(JobStoreError) -> [StoredJob] {
         try await run { db throws(SQLiteError) in
             try db.query(
-                "SELECT \(Self.columns) FROM jobs WHERE documents_kept = 0 AND submitted_at >= ? ORDER BY submitted_at, task_id LIMIT ?",
+                "SELECT \(Self.columns) FROM jobs WHERE documents_kept = 0 AND submitted_at >= ? AND status != 'UNKNOWN' ORDER BY submitted_at, task_id LIMIT ?",
                 [.integer(since), .integer(Int64(limit))]
             ).map(Self.job)
         }

@@ -63,6 +63,26 @@ import Testing
         }
     }
 
+    @Test func aJobDashScopeForgotIsNoLongerFollowed() async throws {
+        var slow = SimulatorConfiguration.fastForTests
+        slow.pendingDuration = .seconds(30)
+        try await GatewayHarness.with(simulatorConfiguration: slow, configure: { $0.backgroundPolling = true }) { h in
+            let id = try await Self.submit(h, "forgotten")
+            h.simulator.forgetTask(id)
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            var status: String?
+            while status != "UNKNOWN", clock.now < deadline {
+                let list = try await h.request("GET", "/v1/transcriptions?source=store")
+                status = ((list.json["tasks"] as? [[String: Any]]) ?? []).first { $0["task_id"] as? String == id }?["status"] as? String
+                if status != "UNKNOWN" { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == "UNKNOWN", "the poller marked the forgotten job")
+            let list = try await h.request("GET", "/v1/transcriptions?source=store&status=UNKNOWN")
+            #expect(((list.json["tasks"] as? [[String: Any]]) ?? []).first?["ended_at"] is String)
+        }
+    }
+
     @Test func aThrottledBudgetSlowsDownAndRecovers() async throws {
         let budget = QueryBudget(rate: 8)
         #expect(budget.currentRate == 8)
