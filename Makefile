@@ -8,12 +8,13 @@ LISTEN ?= 127.0.0.1:8080
 
 all: build
 
-# System packages the build links against (libmicrohttpd) and finds it with (pkg-config).
+# System packages the build links against (libmicrohttpd, libsqlite3 for the job store) and finds them with
+# (pkg-config).
 deps:
-	@if ! dpkg -s libmicrohttpd-dev pkg-config >/dev/null 2>&1; then \
-		echo "installing libmicrohttpd-dev and pkg-config"; \
+	@if ! dpkg -s libmicrohttpd-dev libsqlite3-dev pkg-config >/dev/null 2>&1; then \
+		echo "installing libmicrohttpd-dev, libsqlite3-dev and pkg-config"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libmicrohttpd-dev pkg-config >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libmicrohttpd-dev libsqlite3-dev pkg-config >/dev/null; \
 	fi
 
 build: deps

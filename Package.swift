@@ -20,6 +20,13 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // SQLite's C API for the job store; only Sources/Gateway/Store/SQLiteDatabase.swift imports it (no GRDB: it
+        // imports Foundation, which this binary keeps out).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Empty except in ThreadSanitizer builds (-DFUNASR_TSAN): a Mutex TSan can see (Sources/Locking).
         .target(name: "Locking"),
         .target(
@@ -47,7 +54,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents",
+                "CSQLite", "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

@@ -3,7 +3,7 @@
 #   1. it parses into stages: a Swift 6.3 builder and a debian:bookworm-slim runtime (the last stage);
 #   2. the builder resolves packages in a layer of its own (COPY Package.swift, swift package resolve, then the
 #      sources) and builds release with --static-swift-stdlib;
-#   3. the runtime stage installs exactly libmicrohttpd12 and ca-certificates, runs as a non-root USER, EXPOSEs 8080,
+#   3. the runtime stage installs exactly libmicrohttpd12, libsqlite3-0 and ca-certificates, runs as a non-root USER, EXPOSEs 8080,
 #      has a HEALTHCHECK, listens on 0.0.0.0:8080 and copies the binary from the builder;
 #   4. the binary `make` built links only against what the runtime stage has. The release image build is too slow
 #      for every test run, so we inspect the binary we have (.build/release if present, else .build/debug) with
@@ -59,6 +59,7 @@ copy_manifest=$(line_of '^COPY .*Package\.swift')
 resolve=$(line_of '^RUN .*swift package resolve')
 copy_all=$(line_of '^COPY +(\.|Sources)')
 check "builder installs libmicrohttpd-dev" 'printf "%s\n" "$builder" | grep -Eq "^RUN .*apt-get .*install .*libmicrohttpd-dev"'
+check "builder installs libsqlite3-dev" 'printf "%s\n" "$builder" | grep -Eq "^RUN .*apt-get .*install .*libsqlite3-dev"'
 check "builder copies Package.swift, resolves, then copies the sources" \
     '[ -n "$copy_manifest" ] && [ -n "$resolve" ] && [ -n "$copy_all" ] && [ "$copy_manifest" -lt "$resolve" ] && [ "$resolve" -lt "$copy_all" ]'
 check "builder runs swift build -c release --static-swift-stdlib" \
@@ -69,8 +70,8 @@ runtime_packages=$(printf '%s\n' "$runtime" | grep -E '^RUN ' | sed -e 's/&&/\n/
     { for (i = 1; i <= NF; i++) if ($i == "install" && ($(i-1) == "apt-get" || $(i-1) == "apt" || $(i-1) ~ /^-/)) {
         for (j = i + 1; j <= NF; j++) { if ($j ~ /^-/) continue; if ($j ~ /^[|&;]/) break; print $j } } }
 ' | sort -u | tr '\n' ' ' | sed 's/ $//')
-check "runtime installs exactly ca-certificates libmicrohttpd12 (found: $runtime_packages)" \
-    '[ "$runtime_packages" = "ca-certificates libmicrohttpd12" ]'
+check "runtime installs exactly ca-certificates libmicrohttpd12 libsqlite3-0 (found: $runtime_packages)" \
+    '[ "$runtime_packages" = "ca-certificates libmicrohttpd12 libsqlite3-0" ]'
 runtime_user=$(printf '%s\n' "$runtime" | awk 'toupper($1) == "USER" { user = $2 } END { print user }')
 check "runtime runs as a non-root USER ($runtime_user)" \
     '[ -n "$runtime_user" ] && ! printf "%s" "$runtime_user" | grep -Eq "^(root|0)(:|$)"'

@@ -62,7 +62,7 @@ if [ -z "$simulator" ]; then
     exit 1
 fi
 
-DASHSCOPE_API_KEY="$key" FUNASR_GATEWAY_TOKENS="$token" "$bin" --base-url "$simulator" --listen 127.0.0.1:0 \
+DASHSCOPE_API_KEY="$key" FUNASR_GATEWAY_TOKENS="$token" "$bin" --base-url "$simulator" --listen 127.0.0.1:0 --store memory \
     --log-format json --max-wait 2 --drain-timeout 2 2>"$gateway_log" &
 pids+=($!)
 address=$(wait_for_address "$gateway_log" \

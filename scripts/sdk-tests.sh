@@ -56,7 +56,7 @@ token="sdk-local-token-$RANDOM$RANDOM-$$"
 pids+=($!)
 simulator=$(wait_for_log "$workdir/simulator.log" '/SIMULATOR listening/s/.*address=\(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "${pids[0]}")
 
-"$bin" --base-url "$simulator" --api-key-file "$workdir/api-key" --tokens "$token" --listen 127.0.0.1:0 \
+"$bin" --base-url "$simulator" --api-key-file "$workdir/api-key" --tokens "$token" --listen 127.0.0.1:0 --store memory \
     --drain-timeout 2 >"$workdir/gateway.log" 2>&1 &
 pids+=($!)
 address=$(wait_for_log "$workdir/gateway.log" '/funasr-gateway listening/s/.*address=\(127\.0\.0\.1:[0-9]*\).*/\1/p' "${pids[1]}")

@@ -1,7 +1,8 @@
 import MicroHTTPServer
 
 extension Simulator {
-    /// `/simulator/faults` (POST queues, GET lists, DELETE clears) and `/simulator/requests` (GET, DELETE); no auth.
+    /// `/simulator/faults` (POST queues, GET lists, DELETE clears), `/simulator/requests` (GET, DELETE) and
+    /// `DELETE /simulator/tasks/{id}` (forget a task, as DashScope does after 24 h); no auth.
     func control(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = Self.newRequestID()
         let ok = { (body: OrderedJSON) in HTTPResponse.dashScopeJSON(status: 200, body: body, requestID: requestID) }
@@ -24,6 +25,10 @@ extension Simulator {
         case ("DELETE", "/simulator/requests"):
             clearRecordedRequests()
             return ok(.obj(["cleared": .bool(true)]))
+        case ("DELETE", let path) where path.hasPrefix("/simulator/tasks/"):
+            let id = String(path.dropFirst("/simulator/tasks/".count))
+            guard forgetTask(id) else { return SimulatedError.notFound.response(requestID: requestID) }
+            return ok(.obj(["forgotten": .string(id)]))
         case (_, "/simulator/faults"), (_, "/simulator/requests"):
             return SimulatedError.methodNotAllowed.response(requestID: requestID)
         default:

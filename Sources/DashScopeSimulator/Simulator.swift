@@ -65,6 +65,12 @@ public final class Simulator: HTTPHandler {
         state.withLock { $0.uploads.all.map { ($0.key, $0.size, $0.fingerprint) } }
     }
 
+    /// Forgets a task now (queries answer UNKNOWN, its result documents 404), as DashScope does after 24 h.
+    @discardableResult
+    public func forgetTask(_ id: String) -> Bool {
+        state.withLock { $0.store.forget(id) }
+    }
+
     /// Forgets the recorded requests.
     public func clearRecordedRequests() {
         state.withLock { $0.requests.removeAll() }

@@ -97,6 +97,13 @@ struct TaskStore: Sendable {
         return true
     }
 
+    /// Forgets one task at once, as DashScope does past its retention; false when it was unknown.
+    mutating func forget(_ id: String) -> Bool {
+        guard tasks.removeValue(forKey: id) != nil else { return false }
+        order.removeAll { $0 == id }
+        return true
+    }
+
     /// Forgets tasks past the retention.
     mutating func purge(at now: Date) {
         let expired = Set(order.filter { snapshot($0, at: now) == nil })

@@ -1,5 +1,7 @@
 import DashScope
+import FoundationEssentials
 import Logging
+import Synchronization
 import MicroHTTPServer
 
 /// The gateway: the DashScope client, the routes and the HTTP server, started and stopped together.
@@ -14,6 +16,12 @@ public final class Gateway: Sendable {
     private let server: MicroHTTPServer
     private let logger: Logger
     private let drain = DrainState()
+    private let store: any JobStore
+    /// The hourly pruning of old jobs, running between start and shutdown.
+    private let pruner = Mutex<Task<Void, Never>?>(nil)
+    /// Follows open jobs in the background (when configured).
+    private let poller: JobPoller
+    private let polling = Mutex<Task<Void, Never>?>(nil)
 
     /// Builds the gateway; throws when the configuration is invalid.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
@@ -25,20 +33,25 @@ public final class Gateway: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
+        let store = try Self.openStore(configuration.store)
+        self.store = store
+        let queries = TaskQueries(client: client, budget: QueryBudget(rate: configuration.pollRate))
+        let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
+        self.poller = JobPoller(keeper: jobs, logger: logger)
         let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
             metrics: metrics)
         var routes = HealthRoutes(simulated: configuration.simulated).routes
         routes += TranscriptionRoutes(
-            client: client, maxWaitSeconds: configuration.maxWaitSeconds,
+            client: client, maxWaitSeconds: configuration.maxWaitSeconds, jobs: jobs,
             waitSlots: WaitSlots(limit: configuration.maxWaiters),
             inlineTranscriptsBudget: configuration.inlineTranscriptsBudget
         ).routes
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
-        routes += NativeRoutes(client: client, events: events).routes
+        routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
         self.routes = routes
         let handler = GatewayHandler(
@@ -51,9 +64,27 @@ public final class Gateway: Sendable {
         self.server = MicroHTTPServer(configuration: serverConfiguration, handler: handler)
     }
 
-    /// Starts listening.
+    /// Starts listening, prunes old jobs now and every hour, and starts the background poller when configured.
     public func start() throws {
         try server.start()
+        let (store, logger, retention) = (store, logger, Int64(configuration.retentionDays) * 86_400_000)
+        pruner.withLock {
+            $0 = Task {
+                while !Task.isCancelled {
+                    do throws(JobStoreError) {
+                        let removed = try await store.prune(before: JobKeeper.now() - retention)
+                        if removed > 0 { logger.info("pruned old jobs", metadata: ["jobs": "\(removed)"]) }
+                    } catch {
+                        logger.error("job store pruning failed", metadata: ["error": "\(error.message)"])
+                    }
+                    try? await Task.sleep(for: .seconds(3600))
+                }
+            }
+        }
+        if configuration.backgroundPolling {
+            let poller = poller
+            polling.withLock { $0 = Task { await poller.run() } }
+        }
         let endpoint = client.endpoint.origin
         logger.info("funasr-gateway listening", metadata: [
             "address": "\(ListenAddress(host: configuration.listen.host, port: server.port))",
@@ -84,7 +115,26 @@ public final class Gateway: Sendable {
             try? await Task.sleep(for: .seconds(configuration.shutdownDelaySeconds))
         }
         await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
+        pruner.withLock { $0?.cancel() }
+        polling.withLock { $0?.cancel() }
         await client.shutdown()
         logger.info("funasr-gateway stopped")
+    }
+
+    /// The configured store: memory, or the SQLite file (its directory created when missing).
+    private static func openStore(_ location: JobStoreLocation) throws(ConfigurationError) -> any JobStore {
+        switch location {
+        case .memory:
+            return MemoryJobStore()
+        case .file(let path):
+            if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                try? FileManager.default.createDirectory(atPath: String(path[..<slash]), withIntermediateDirectories: true)
+            }
+            do throws(JobStoreError) {
+                return try SQLiteJobStore(path: path)
+            } catch {
+                throw ConfigurationError("cannot open the job store: \(error.message)")
+            }
+        }
     }
 }

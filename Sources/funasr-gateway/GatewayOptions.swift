@@ -89,6 +89,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("model-alias"), help: "OpenAI model name=DashScope model, e.g. whisper-1=fun-asr-flash-2026-06-15; repeatable [env: FUNASR_GATEWAY_MODEL_ALIASES, comma-separated].")
     var modelAliases: [String] = []
 
+    @Option(help: "Job store: an SQLite file path, or memory (lost at exit) [env: FUNASR_GATEWAY_STORE] (default: $XDG_STATE_HOME/funasr-gateway/jobs.sqlite, else ./funasr-gateway-state/jobs.sqlite).")
+    var store: String?
+
+    @Option(name: .customLong("retention-days"), help: "Days finished jobs and their results are kept; older ones are pruned at start and hourly [env: FUNASR_GATEWAY_RETENTION_DAYS] (default: 30).")
+    var retentionDays: Int?
+
+    @Option(name: .customLong("poll-rate"), help: "DashScope task queries per second, waiting clients and the background poller together; at most 20 [env: FUNASR_GATEWAY_POLL_RATE] (default: 10).")
+    var pollRate: Double?
+
     /// Builds the configuration from flags, then environment, then defaults (without the simulator).
     func configuration(environment: [String: String]) throws -> GatewayConfiguration {
         var config = GatewayConfiguration()
@@ -138,11 +147,35 @@ struct GatewayOptions: ParsableArguments {
             }
             config.bodyMemoryLimit = limit
         }
+        config.store = Self.storeLocation(store ?? environment["FUNASR_GATEWAY_STORE"], environment: environment)
+        if let days = retentionDays {
+            config.retentionDays = days
+        } else if let text = environment["FUNASR_GATEWAY_RETENTION_DAYS"], !text.isEmpty {
+            guard let days = Int(text) else { throw ConfigurationError("FUNASR_GATEWAY_RETENTION_DAYS must be a number of days") }
+            config.retentionDays = days
+        }
+        if let rate = pollRate {
+            config.pollRate = rate
+        } else if let text = environment["FUNASR_GATEWAY_POLL_RATE"], !text.isEmpty {
+            guard let rate = Double(text) else { throw ConfigurationError("FUNASR_GATEWAY_POLL_RATE must be a number") }
+            config.pollRate = rate
+        }
+        config.backgroundPolling = true
         config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
         config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }
         let aliasEntries = modelAliases.isEmpty ? (environment["FUNASR_GATEWAY_MODEL_ALIASES"] ?? "").split(separator: ",").map(String.init) : modelAliases
         config.openAIModelAliases = try GatewayConfiguration.parseModelAliases(aliasEntries)
         return config
+    }
+
+    /// `memory`, a given path, or the default file: under `$XDG_STATE_HOME/funasr-gateway/` when it is set, else
+    /// under `./funasr-gateway-state/`.
+    static func storeLocation(_ value: String?, environment: [String: String]) -> JobStoreLocation {
+        if let value, !value.isEmpty { return value == "memory" ? .memory : .file(value) }
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
+            return .file(state + "/funasr-gateway/jobs.sqlite")
+        }
+        return .file("funasr-gateway-state/jobs.sqlite")
     }
 }

@@ -37,6 +37,12 @@ public struct ConfigurationReport: Sendable {
         entries.append(("keep_alive_interval", Self.seconds(c.keepAliveInterval)))
         entries.append(("max_wait", "\(c.maxWaitSeconds)s"))
         entries.append(("max_waiters", "\(c.maxWaiters)"))
+        switch c.store {
+        case .memory: entries.append(("store", "memory"))
+        case .file(let path): entries.append(("store", path))
+        }
+        entries.append(("retention_days", "\(c.retentionDays)"))
+        entries.append(("poll_rate", "\(c.pollRate)/s"))
         entries.append(("drain_timeout", "\(c.drainTimeoutSeconds)s"))
         entries.append(("shutdown_delay", "\(c.shutdownDelaySeconds)s"))
         entries.append(("connection_limit", "\(c.connectionLimit)"))

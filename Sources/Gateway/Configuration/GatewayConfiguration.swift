@@ -58,6 +58,16 @@ public struct GatewayConfiguration: Sendable {
     /// OpenAI model names mapped to DashScope model ids; whisper-1 and gpt-4o(-mini)-transcribe map to `flashModel` unless listed.
     public var openAIModelAliases: [String: String] = [:]
 
+    /// Where jobs are kept (`--store`): memory by default here; the command defaults to an SQLite file.
+    public var store: JobStoreLocation = .memory
+    /// Days a finished job and its result documents are kept before they are pruned (`--retention-days`).
+    public var retentionDays = 30
+    /// DashScope task queries per second, all callers together (`--poll-rate`; DashScope allows 20).
+    public var pollRate = 10.0
+    /// Whether a background poller follows open jobs (on in the command; off by default here, so tests decide
+    /// which upstream calls happen).
+    public var backgroundPolling = false
+
     /// Creates the default configuration.
     public init() {}
 
@@ -95,6 +105,15 @@ public struct GatewayConfiguration: Sendable {
         }
         if perIPConnectionLimit < 0 {
             throw ConfigurationError("the per-address connection limit must be 0 (none) or more")
+        }
+        if !(pollRate > 0 && pollRate <= 20) {
+            throw ConfigurationError("the poll rate must be above 0 and at most 20 queries per second (DashScope's limit)")
+        }
+        if retentionDays < 1 {
+            throw ConfigurationError("the retention must be at least 1 day")
+        }
+        if case .file(let path) = store, path.isEmpty {
+            throw ConfigurationError("the job store path must not be empty (or use --store memory)")
         }
         if maxWaiters < 0 || inlineTranscriptsBudget < 0 {
             throw ConfigurationError("the wait and inline-transcript limits must not be negative")

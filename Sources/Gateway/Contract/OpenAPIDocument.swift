@@ -234,8 +234,33 @@ paths:
         `oss://` URLs and `X-DashScope-OssResourceResolve: enable`. A raw body is streamed to the storage as it
         arrives; a form is read whole (cap `fileUploadLimit`, 101 MiB). The storage refusing an upload is 502
         `upload_refused` with its code and message. The answer lists the uploaded `files`.
+
+        **Jobs are kept.** Every submitted task is recorded in the gateway's job store (`--store`) with its model,
+        its optional `label` and its submit time; once the gateway sees it end, its result documents are downloaded
+        and kept (`--retention-days`, default 30), so the task and its transcripts stay available after DashScope
+        forgets them (24 hours) and across restarts.
+
+        **Idempotency-Key.** A repeat of a submit with the same key and the same request (method, query, content
+        type and body; for a streamed raw body its length) answers the first answer again (same status and body,
+        `Idempotent-Replayed: true`) and never submits twice. The same key with a different request is 422
+        `idempotency_key_reused`; a repeat while the first is still running is 409 `idempotency_key_in_progress`.
+        A submit that failed gives its key back. Keys are kept as long as jobs (`--retention-days`). A repeated raw
+        audio body is read to its end and dropped, never uploaded again.
       parameters:
         - $ref: '#/components/parameters/RequestId'
+        - name: Idempotency-Key
+          in: header
+          description: A client-chosen key (1–255 visible ASCII characters) that makes repeats of this submit safe.
+          schema:
+            type: string
+            minLength: 1
+            maxLength: 255
+            pattern: '^[!-~]+$'
+        - name: label
+          in: query
+          description: Raw-body form only. The client's label for the job (kept by the gateway, never sent to DashScope).
+          schema:
+            type: string
         - name: model
           in: query
           description: Raw-body form only. The DashScope model (default `fun-asr`); the upload is bound to it.
@@ -331,6 +356,11 @@ paths:
               required: true
               schema:
                 type: string
+            Idempotent-Replayed:
+              description: '`true` when this is the stored answer of an earlier submit with the same `Idempotency-Key`.'
+              schema:
+                type: string
+                enum: ['true']
           content:
             application/json:
               schema:
@@ -353,14 +383,22 @@ paths:
               operationId: getTranscript
               parameters:
                 id: $response.body#/task_id
+            DeleteTask:
+              operationId: deleteTranscription
+              parameters:
+                id: $response.body#/task_id
         '400':
           $ref: '#/components/responses/BadRequest'
         '401':
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/IdempotencyInProgress'
         '411':
           $ref: '#/components/responses/LengthRequired'
+        '422':
+          $ref: '#/components/responses/IdempotencyKeyReused'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -380,8 +418,30 @@ paths:
       description: |
         Lists the account's tasks of a window of at most 24 hours (DashScope keeps tasks for 24 hours). Unknown or
         repeated query parameters are refused. Times go upstream in Beijing time; answers use ISO 8601 UTC.
+
+        With `source=store` the gateway's own job store answers instead (no DashScope call): the jobs submitted
+        through it, newest first, kept `--retention-days` (default 30), filtered by `status`, `model`, `label` and
+        `since`, paged by `page` and `page_size`; `start_time` and `end_time` are DashScope's only (400 with
+        `source=store`). `source=dashscope` is the default.
       parameters:
         - $ref: '#/components/parameters/RequestId'
+        - name: source
+          in: query
+          description: '`dashscope` (default): DashScope''s list; `store`: the gateway''s kept jobs.'
+          schema:
+            type: string
+            enum: [dashscope, store]
+        - name: label
+          in: query
+          description: With `source=store` only. Only jobs submitted with this label.
+          schema:
+            type: string
+        - name: since
+          in: query
+          description: With `source=store` only. Only jobs submitted at or after this instant (ISO 8601 with a zone).
+          schema:
+            type: string
+            example: '2025-09-25T00:00:00Z'
         - name: status
           in: query
           description: Only tasks in this status (case-insensitive).
@@ -471,12 +531,15 @@ paths:
       description: |
         The task, normalized: status, times (ISO 8601 at +08:00), per-file results, metrics, usage. `wait=N` holds
         the request, polling DashScope with backoff, until the task is terminal or N seconds pass (then 200 with the
-        current state); N is capped by `--max-wait` (default 120). DashScope throttling during a wait backs off and
+        current state); N is capped by `--max-wait` (default 120). Task queries are shared by concurrent requests
+        for the same task and spend one gateway-wide budget (`--poll-rate`, default 10 per second). DashScope throttling during a wait backs off and
         polls again. When `--max-waiters` waits are already held, the current state is answered at once with
         `X-FunASR-Wait: skipped`. `include=transcripts` downloads each succeeded file's result document (without the
         DashScope key; at most 4 at a time) and inlines it as `files[].transcript`, up to 32 MiB per answer in file
         order; a document past that gets `files[].transcript_error` with code `transcript_too_large` (fetch it with
-        `/transcript?file=K`).
+        `/transcript?file=K`). A task submitted through the gateway that it saw end, with its result documents
+        kept, is answered from the job store (`X-FunASR-Source: store`), also after DashScope forgot it; so are its
+        `/transcript` and `include=transcripts`.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - $ref: '#/components/parameters/TaskId'
@@ -508,6 +571,13 @@ paths:
               schema:
                 type: string
                 enum: [skipped]
+            X-FunASR-Source:
+              description: |
+                `store` when the gateway's job store answered alone: the task ended, its result documents are kept,
+                and DashScope was not asked (it may have forgotten the task).
+              schema:
+                type: string
+                enum: [store]
           content:
             application/json:
               schema:
@@ -549,6 +619,46 @@ paths:
           $ref: '#/components/responses/UpstreamUnavailable'
         '504':
           $ref: '#/components/responses/GatewayTimeout'
+    delete:
+      operationId: deleteTranscription
+      tags: [transcriptions]
+      summary: Forget a kept job
+      description: |
+        Forgets the job and its kept result documents in the gateway's job store. DashScope has no delete: the task
+        and its results stay there until its own 24-hour retention ends (a later GET asks DashScope again). 404
+        when the store keeps no such job. No request body.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - $ref: '#/components/parameters/TaskId'
+      responses:
+        '200':
+          description: The job is forgotten by the gateway.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+            X-FunASR-Gateway-Mode:
+              $ref: '#/components/headers/X-FunASR-Gateway-Mode'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DeleteResult'
+              example:
+                task_id: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
+                deleted: true
+                note: 'forgotten by the gateway only: DashScope has no delete and keeps the task and its results for 24 hours'
+                request_id: 0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '503':
+          $ref: '#/components/responses/UpstreamUnavailable'
   /v1/transcriptions/{id}/transcript:
     get:
       operationId: getTranscript
@@ -1773,7 +1883,8 @@ components:
     NotFound:
       description: |
         The task is unknown to DashScope (code `task_not_found`: it never existed, belongs to another account, or
-        expired after 24 hours), or the file index does not exist (`not_found`).
+        expired after 24 hours) and not kept by the gateway, or the file index does not exist (`not_found`), or
+        (DELETE) the gateway keeps no such job (`not_found`).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -1799,6 +1910,31 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/LocalError'
+    IdempotencyInProgress:
+      description: |
+        A submit with this `Idempotency-Key` is still running (code `idempotency_key_in_progress`); repeat once it
+        has answered. Other operations: the task's state does not allow this (code `conflict`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
+    IdempotencyKeyReused:
+      description: The `Idempotency-Key` was already used with a different request (code `idempotency_key_reused`).
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
+          example:
+            error:
+              code: idempotency_key_reused
+              message: this Idempotency-Key was already used with a different request; use a new key for a new submit
+              request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     LengthRequired:
       description: A raw audio body without `Content-Length` (code `length_required`); the temporary storage needs the size up front.
       headers:
@@ -1867,7 +2003,7 @@ components:
       description: |
         DashScope answered 503 (its code passed through, with its `Retry-After` when it sent one), or the gateway
         is busy: its buffered request bodies reached `--body-memory-limit` or it serves `--connection-limit`
-        requests already (`server_busy`, `Retry-After: 1`).
+        requests already (`server_busy`, `Retry-After: 1`), or its job store failed (`store_unavailable`).
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
@@ -2204,6 +2340,13 @@ components:
         parameters:
           description: Further DashScope `parameters`, merged as-is (an option may not also be given flat).
           type: [object, 'null']
+        label:
+          description: |
+            The client's own label for the job (1–200 bytes, no control characters): kept by the gateway, never
+            sent to DashScope, answered in the task view, and a filter of `GET /v1/transcriptions?source=store`.
+          type: [string, 'null']
+          minLength: 1
+          maxLength: 200
       oneOf:
         - required: [file_url]
           properties:
@@ -2262,6 +2405,9 @@ components:
         parameters:
           description: A JSON object text.
           type: string
+        label:
+          description: The client's label for the job.
+          type: string
     UploadedFile:
       description: A local file uploaded to DashScope's temporary storage for this task.
       type: object
@@ -2293,6 +2439,9 @@ components:
         task_status:
           description: Deprecated alias of `status`, kept for one release.
           deprecated: true
+          type: string
+        label:
+          description: The submit's `label`, when it had one.
           type: string
         request_id:
           description: DashScope's request id of the submit.
@@ -2354,6 +2503,9 @@ components:
           description: Present (true) when the task SUCCEEDED but some of its files FAILED.
           type: boolean
           const: true
+        label:
+          description: The label given at submit (tasks submitted through the gateway only).
+          type: string
         request_id:
           type: string
     TaskFile:
@@ -2413,8 +2565,14 @@ components:
                 description: ISO 8601 UTC.
                 type: string
               ended_at:
-                description: ISO 8601 UTC.
+                description: ISO 8601 UTC (with `source=store`, when the gateway first saw the task end).
                 type: string
+              label:
+                description: With `source=store`, the label given at submit.
+                type: string
+              results_kept:
+                description: With `source=store`, whether the result documents are kept by the gateway.
+                type: boolean
         page:
           type: integer
         page_size:
@@ -2423,6 +2581,25 @@ components:
           type: integer
         total_pages:
           type: integer
+        source:
+          description: '`store` when the gateway''s job store answered.'
+          type: string
+          enum: [store]
+        request_id:
+          type: string
+    DeleteResult:
+      type: object
+      additionalProperties: false
+      required: [task_id, deleted, note, request_id]
+      properties:
+        task_id:
+          type: string
+        deleted:
+          type: boolean
+          const: true
+        note:
+          description: A reminder that DashScope itself keeps the task for 24 hours.
+          type: string
         request_id:
           type: string
     CancelResult:

@@ -6,7 +6,8 @@ import DashScope
 /// sent one, else its backoff, never past the deadline) and polls again; only a failure of the last poll is
 /// returned.
 struct TaskWaiter: Sendable {
-    let client: DashScopeClient
+    /// The shared, budgeted task queries.
+    let queries: TaskQueries
     /// First pause between polls; doubled each time up to `maxInterval`.
     var firstInterval: Duration = .milliseconds(250)
     /// Longest pause between polls (DashScope rate-limits task queries).
@@ -21,7 +22,7 @@ struct TaskWaiter: Sendable {
             // A Result rather than a pattern catch of the typed error (Swift 6.3 crashes on that in async code).
             let outcome: Result<TaskQueryResponse, DashScopeError>
             do throws(DashScopeError) {
-                outcome = .success(try await client.task(id, call))
+                outcome = .success(try await queries.task(id, call))
             } catch {
                 outcome = .failure(error)
             }

@@ -16,9 +16,13 @@ struct TranscriptInliner: Sendable {
     var concurrency = TranscriptInliner.defaultConcurrency
     var budget = TranscriptInliner.defaultBudget
 
-    /// `view` with `transcript` or `transcript_error` added to each succeeded file.
-    func inline(into view: JSONValue, task: TaskQueryResponse, taskID: String, _ context: RouteContext) async -> JSONValue {
-        guard var object = view.objectValue, var files = object["files"]?.arrayValue else { return view }
+    /// `view` with `transcript` or `transcript_error` added to each succeeded file; `keep` sees each document
+    /// downloaded whole (file index, bytes), in file order, so the job store can keep it without a second download.
+    func inline(
+        into view: JSONValue, task: TaskQueryResponse, taskID: String, _ context: RouteContext,
+        keep: (Int, [UInt8]) async -> Void = { _, _ in }
+    ) async -> JSONValue {
+        guard view.objectValue?["files"]?.arrayValue != nil else { return view }
         let jobs: [(file: Int, url: String)] = (task.output.results ?? []).enumerated().compactMap { index, result in
             guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else { return nil }
             return (index, url)
@@ -49,11 +53,34 @@ struct TranscriptInliner: Sendable {
                 finished[position] = outcome
                 while let next = finished.removeValue(forKey: accepted) {
                     let file = jobs[accepted].file
+                    if case .success(let bytes) = next { await keep(file, bytes) }
                     additions[file] = accept(next, file: file, taskID: taskID, remaining: &remaining)
                     accepted += 1
                 }
             }
         }
+        return Self.merged(additions, into: view)
+    }
+
+    /// `view` with the documents the job store kept (`kept(file)`), under the same budget; nothing is downloaded.
+    func inline(
+        into view: JSONValue, task: TaskQueryResponse, taskID: String, kept: (Int) async -> [UInt8]?
+    ) async -> JSONValue {
+        var additions: [Int: JSONValue] = [:]
+        var remaining = budget
+        for (index, result) in (task.output.results ?? []).enumerated()
+        where result.subtaskStatus == .succeeded && result.transcriptionURL != nil {
+            var outcome: Result<[UInt8], GatewayError> = .failure(
+                GatewayError(status: 503, code: "store_unavailable", message: "the kept result document could not be read"))
+            if let bytes = await kept(index) { outcome = .success(bytes) }
+            additions[index] = accept(outcome, file: index, taskID: taskID, remaining: &remaining)
+        }
+        return Self.merged(additions, into: view)
+    }
+
+    /// `view` with each file's addition merged into its entry of `files`.
+    private static func merged(_ additions: [Int: JSONValue], into view: JSONValue) -> JSONValue {
+        guard var object = view.objectValue, var files = object["files"]?.arrayValue else { return view }
         for (index, addition) in additions where index < files.count {
             guard var file = files[index].objectValue, let extra = addition.objectValue else { continue }
             file.merge(extra) { _, new in new }

@@ -3,10 +3,14 @@ import DashScope
 import FoundationEssentials
 import MicroHTTPServer
 
-/// The local async-transcription API: submit, get (with wait and inline transcripts), transcript, list, cancel.
+/// The local async-transcription API: submit, get (with wait and inline transcripts), transcript, list, cancel,
+/// delete. Every submit is recorded in the job store; a task seen to end has its result documents kept, and from
+/// then on get, transcript and inline transcripts are answered from the store (also after DashScope forgot it).
 struct TranscriptionRoutes: Sendable {
     let client: DashScopeClient
     let maxWaitSeconds: Int
+    /// The job store and what follows tasks into it.
+    let jobs: JobKeeper
     /// The `?wait=` long polls held at once; past them a request answers the current state without waiting.
     var waitSlots = WaitSlots(limit: 256)
     /// How `?include=transcripts` downloads and bounds the documents.
@@ -25,12 +29,20 @@ struct TranscriptionRoutes: Sendable {
             Route("GET", "/v1/transcriptions/{id}", name: "transcriptions.get", handler: get),
             Route("GET", "/v1/transcriptions/{id}/transcript", name: "transcriptions.transcript", handler: transcript),
             Route("POST", "/v1/transcriptions/{id}/cancel", name: "transcriptions.cancel", handler: cancel),
+            Route("DELETE", "/v1/transcriptions/{id}", name: "transcriptions.delete", handler: delete),
         ]
     }
 
     /// 202 with `status` (and `task_status`, its deprecated alias until the next release); with files (multipart or
     /// raw audio) they are uploaded first and listed as `files`.
     func submit(_ context: RouteContext) async throws -> HTTPResponse {
+        guard let key = try IdempotentSubmit.key(context.request.head) else { return try await submitOnce(context) }
+        return try await IdempotentSubmit(store: jobs.store).run(key: key, context.request) {
+            try await submitOnce(context)
+        }
+    }
+
+    private func submitOnce(_ context: RouteContext) async throws -> HTTPResponse {
         let submission: TranscriptionSubmission
         var uploaded: [FileSubmission.UploadedFile] = []
         if let form = FileSubmission.form(contentType: context.request.head.headers["Content-Type"]) {
@@ -39,6 +51,8 @@ struct TranscriptionRoutes: Sendable {
             submission = try TranscriptionSubmission(body: context.request.body)
         }
         let task = try await client.submit(submission.upstreamBody, context.upstream)
+        await jobs.recordSubmit(
+            taskID: task.taskID, model: submission.model, label: submission.label, source: "local", status: task.status)
         var body: [String: JSONValue] = [
             "task_id": .string(task.taskID),
             "status": .string(task.status.rawValue),
@@ -46,6 +60,7 @@ struct TranscriptionRoutes: Sendable {
             "request_id": .string(task.requestID ?? context.requestID),
         ]
         if !uploaded.isEmpty { body["files"] = .array(uploaded.map(\.json)) }
+        body["label"] = submission.label.map(JSONValue.string)
         return JSONResponse.make(.object(body), status: 202, headers: ["Location": "/v1/transcriptions/\(task.taskID)"])
     }
 
@@ -53,6 +68,9 @@ struct TranscriptionRoutes: Sendable {
         let id = try TaskID.from(context)
         var wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
         let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
+        if let kept = await jobs.kept(id) {
+            return try await keptAnswer(kept, includeTranscripts: includeTranscripts, context)
+        }
         // Past the wait limit the current state is answered at once, flagged: still a correct answer that a
         // polling client handles as any other, where a 503 would turn the gateway's own limit into failures.
         var headers: HTTPHeaders = [:]
@@ -62,11 +80,20 @@ struct TranscriptionRoutes: Sendable {
             wait = 0
             headers.replace("X-FunASR-Wait", "skipped")
         }
-        let task = try await TaskWaiter(client: client).wait(for: id, seconds: wait, context.upstream)
+        let task = try await TaskWaiter(queries: jobs.queries).wait(for: id, seconds: wait, context.upstream)
         try Self.requireKnown(task, id: id)
-        var view = TaskView.render(task)
-        if includeTranscripts {
-            view = await inliner.inline(into: view, task: task, taskID: id, context)
+        // With include=transcripts the inliner's downloads are kept, rather than downloading each document twice.
+        let job = await jobs.observe(task, context.upstream, keepDocuments: !includeTranscripts)
+        var view = Self.view(task, job: job)
+        if includeTranscripts, job?.documentsKept == true {
+            view = await inliner.inline(into: view, task: task, taskID: id) { await jobs.document(id, file: $0) }
+        } else if includeTranscripts {
+            let keeping = job != nil && JobKeeper.hasEnded(task.output.taskStatus)
+            var kept = 0
+            view = await inliner.inline(into: view, task: task, taskID: id, context) { file, bytes in
+                if keeping, await jobs.keepDocument(id, file: file, bytes) { kept += 1 }
+            }
+            if keeping, kept == JobKeeper.documentCount(task) { await jobs.markDocumentsKept(id) }
         }
         return JSONResponse.make(view, headers: headers)
     }
@@ -81,8 +108,16 @@ struct TranscriptionRoutes: Sendable {
         guard let fileIndex = Int(fileText), fileIndex >= 0 else {
             throw GatewayError.invalidRequest("file must be a file index from 0", param: "file")
         }
-        let task = try await client.task(id, context.upstream)
-        try Self.requireKnown(task, id: id)
+        let task: TaskQueryResponse
+        let documentsKept: Bool
+        if let kept = await jobs.kept(id) {
+            task = kept.task
+            documentsKept = true
+        } else {
+            task = try await jobs.queries.task(id, context.upstream)
+            try Self.requireKnown(task, id: id)
+            documentsKept = await jobs.observe(task, context.upstream)?.documentsKept == true
+        }
         guard task.output.taskStatus.isTerminal else {
             throw GatewayError.conflict(
                 "task \(id) is \(task.output.taskStatus.rawValue): the transcript is not ready yet; "
@@ -100,7 +135,12 @@ struct TranscriptionRoutes: Sendable {
             error.upstreamRequestID = task.requestID
             throw error
         }
-        let document = try await client.resultDocument(url, context.upstream)
+        let document: [UInt8]
+        if documentsKept, let kept = await jobs.document(id, file: fileIndex) {
+            document = kept
+        } else {
+            document = try await client.resultDocument(url, context.upstream)
+        }
         guard let format = TranscriptFormat(rawValue: formatName) else {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: .bytes(document))
         }
@@ -112,7 +152,8 @@ struct TranscriptionRoutes: Sendable {
     }
 
     func list(_ context: RouteContext) async throws -> HTTPResponse {
-        let query = try TaskListQuery(query: context.request.head.query)
+        if context.request.head.queryValue("source") == "store" { return try await listFromStore(context) }
+        let query = try TaskListQuery(query: context.request.head.query.filter { $0.name != "source" || $0.value != "dashscope" })
         return JSONResponse.make(TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)))
     }
 

@@ -13,6 +13,8 @@ public struct TranscriptionSubmission: Sendable, Equatable {
     public var fileURLs: [String]
     /// The upstream `parameters` object (flat options merged into the client's `parameters`).
     public var parameters: [String: JSONValue]
+    /// The client's own label for the job (kept by the gateway, never sent upstream; filters the store's list).
+    public var label: String?
 
     /// The model used when the body names none.
     public static let defaultModel = "fun-asr"
@@ -21,8 +23,10 @@ public struct TranscriptionSubmission: Sendable, Equatable {
     /// Every top-level field the local body may hold.
     public static let allowedFields: Set<String> = [
         "file_url", "file_urls", "model", "language_hints", "diarization_enabled", "speaker_count",
-        "vocabulary_id", "channel_id", "special_word_filter", "parameters",
+        "vocabulary_id", "channel_id", "special_word_filter", "parameters", "label",
     ]
+    /// The longest `label`, in bytes.
+    public static let maxLabelBytes = 200
 
     /// Creates a submission from already valid parts.
     public init(model: String = defaultModel, fileURLs: [String], parameters: [String: JSONValue] = [:]) {
@@ -68,6 +72,17 @@ public struct TranscriptionSubmission: Sendable, Equatable {
         model = try Self.model(fields["model"])
         fileURLs = try Self.fileURLs(single: fields["file_url"], list: fields["file_urls"])
         parameters = try Self.parameters(fields)
+        label = try Self.label(fields["label"])
+    }
+
+    private static func label(_ value: JSONValue?) throws(RequestValidationError) -> String? {
+        guard let value else { return nil }
+        guard let text = value.stringValue, (1...maxLabelBytes).contains(text.utf8.count),
+              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw RequestValidationError("label must be 1 to \(maxLabelBytes) bytes of text without control characters", field: "label")
+        }
+        return text
     }
 
     private static func model(_ value: JSONValue?) throws(RequestValidationError) -> String {

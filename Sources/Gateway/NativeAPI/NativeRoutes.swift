@@ -1,4 +1,5 @@
 import DashScope
+import JSON
 import MicroHTTPServer
 
 /// The DashScope-native passthrough under `/api/v1/...`: the same paths as DashScope, the gateway's key injected
@@ -7,11 +8,13 @@ import MicroHTTPServer
 struct NativeRoutes: Sendable {
     let client: DashScopeClient
     let events: EventStream
+    /// Records native submits in the job store.
+    let jobs: JobKeeper
 
     var routes: [Route] {
         [
             Route("POST", DashScopePaths.transcription, name: "native_submit", errorStyle: .dashScope) {
-                try await forward($0, method: "POST", path: DashScopePaths.transcription)
+                try await submit($0)
             },
             Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope) {
                 try await forward($0, method: "GET", path: DashScopePaths.tasks)
@@ -35,6 +38,17 @@ struct NativeRoutes: Sendable {
                 try await forward($0, method: "GET", path: DashScopePaths.uploads)
             },
         ]
+    }
+
+    /// Relays a native submit, and records the task DashScope answered in the job store.
+    func submit(_ context: RouteContext) async throws -> HTTPResponse {
+        let response = try await forward(context, method: "POST", path: DashScopePaths.transcription)
+        if response.status == 200, case .bytes(let body) = response.body,
+           let answer = JSONValue.parse(body), let task = try? SubmittedTask(json: answer) {
+            let model = JSONValue.parse(context.request.body)?["model"]?.stringValue ?? "unknown"
+            await jobs.recordSubmit(taskID: task.taskID, model: model, label: nil, source: "native", status: task.status)
+        }
+        return response
     }
 
     /// Sends the client's request (its query, allowed headers and body) and relays DashScope's answer as it came:

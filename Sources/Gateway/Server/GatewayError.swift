@@ -124,6 +124,8 @@ public struct GatewayError: Error, Sendable, Equatable {
                 return .upstream(.cancelled)
             }
         case is CancellationError: return .upstream(.cancelled)
+        case let store as JobStoreError:
+            return GatewayError(status: 503, code: "store_unavailable", message: "the job store failed: \(store.message)")
         default: return GatewayError(status: 500, code: "internal_error", message: "unexpected error: \(type(of: error))")
         }
     }

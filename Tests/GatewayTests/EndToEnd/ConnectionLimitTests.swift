@@ -43,7 +43,7 @@ extension BinaryProcessTests {
         @Test func theSoftOpenFileLimitIsRaisedToTheHardOne() async throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" --simulate --listen 127.0.0.1:0", gatewayBinary.path]
+            process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" --simulate --listen 127.0.0.1:0 --store memory", gatewayBinary.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try launch(process)

@@ -18,13 +18,15 @@ let gatewayBinary: URL = {
 private let launchLock = Mutex(())
 
 /// A `Process` for the gateway binary with `arguments`, the test's environment stripped of DASHSCOPE_*/FUNASR_*
-/// variables and `environment` added; not started.
+/// variables, the job store in memory (`FUNASR_GATEWAY_STORE=memory`) and `environment` added; not started.
 func gatewayProcess(_ arguments: [String], environment: [String: String]) -> Process {
     let process = Process()
     process.executableURL = gatewayBinary
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for key in env.keys where key.hasPrefix("DASHSCOPE_") || key.hasPrefix("FUNASR_") { env[key] = nil }
+    // The job store in memory unless a test asks for a file: the default file would land in the working directory.
+    env["FUNASR_GATEWAY_STORE"] = "memory"
     process.environment = env.merging(environment) { _, new in new }
     return process
 }

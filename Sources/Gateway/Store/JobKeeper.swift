@@ -1,0 +1,145 @@
+import DashScope
+import FoundationEssentials
+import JSON
+import Logging
+
+/// Keeps the gateway's jobs in the store: records submits, follows what task queries say, and downloads a task's
+/// result documents as soon as it is seen to end, so answers survive DashScope forgetting the task (24 h) and
+/// restarts. Store failures never fail a request that DashScope can answer: they are logged and the request goes
+/// on without the store.
+struct JobKeeper: Sendable {
+    let store: any JobStore
+    let client: DashScopeClient
+    /// Task queries shared between concurrent callers, under the global query budget.
+    let queries: TaskQueries
+    let logger: Logger
+    /// Largest result document kept (as the transcript route's download limit).
+    var maxDocumentBytes = 64 << 20
+
+    /// A finished job the store can answer alone: its last upstream view, with every document kept.
+    struct Kept: Sendable {
+        var job: StoredJob
+        var task: TaskQueryResponse
+    }
+
+    /// Now, in epoch milliseconds.
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// True for the statuses after which nothing changes and results exist or never will.
+    static func hasEnded(_ status: TaskStatus) -> Bool {
+        status == .succeeded || status == .failed || status == .canceled
+    }
+
+    /// Records a task just submitted.
+    func recordSubmit(taskID: String, model: String, label: String?, source: String, status: TaskStatus) async {
+        let job = StoredJob(
+            taskID: taskID, model: model, label: label, source: source, submittedAt: Self.now(), status: status.rawValue)
+        await logging("record the submit of \(taskID)") { () async throws(JobStoreError) in try await store.insert(job) }
+    }
+
+    /// The stored job, or nil (also when the store failed: logged).
+    func job(_ id: String) async -> StoredJob? {
+        await logging("read job \(id)") { () async throws(JobStoreError) in try await store.job(id) } ?? nil
+    }
+
+    /// The job when it ended and its documents are kept: the store answers it alone.
+    func kept(_ id: String) async -> Kept? {
+        guard let job = await job(id), job.documentsKept, let view = job.upstreamView,
+              let json = JSONValue.parse(view), let task = try? TaskQueryResponse(json: json)
+        else { return nil }
+        return Kept(job: job, task: task)
+    }
+
+    /// The number of result documents a task has: one per succeeded file.
+    static func documentCount(_ task: TaskQueryResponse) -> Int {
+        (task.output.results ?? []).count { $0.subtaskStatus == .succeeded && $0.transcriptionURL != nil }
+    }
+
+    /// Keeps what DashScope said about a job the store knows; when it has ended and `keepDocuments`, downloads and
+    /// keeps its result documents (one at a time, each at most `maxDocumentBytes`). Returns the job as now stored,
+    /// or nil when the store does not know the task (submitted elsewhere).
+    @discardableResult
+    func observe(_ task: TaskQueryResponse, _ call: CallContext, keepDocuments: Bool = true) async -> StoredJob? {
+        let id = task.output.taskID
+        guard var job = await job(id) else { return nil }
+        let ended = Self.hasEnded(task.output.taskStatus)
+        let view = task.dashScopeJSON.serialized()
+        let endedAt = ended ? Self.now() : nil
+        await logging("update job \(id)") { () async throws(JobStoreError) in
+            try await store.update(id, status: task.output.taskStatus.rawValue, upstreamView: view, endedAt: endedAt)
+        }
+        job.status = task.output.taskStatus.rawValue
+        job.upstreamView = view
+        guard ended, keepDocuments, !job.documentsKept else { return job }
+        for (index, result) in (task.output.results ?? []).enumerated() {
+            guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else { continue }
+            let document: [UInt8]
+            do {
+                document = try await client.resultDocument(url, call, maxBytes: maxDocumentBytes)
+            } catch {
+                logger.warning("result document not kept; it will be fetched again on the next query", metadata: [
+                    "task_id": "\(id)", "file": "\(index)", "error": "\(GatewayError.from(error).code)",
+                ])
+                return job
+            }
+            let saved = await logging("keep a result document of \(id)") { () async throws(JobStoreError) in
+                try await store.saveDocument(id, file: index, document)
+            }
+            guard saved != nil else { return job }
+        }
+        let marked = await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
+            try await store.markDocumentsKept(id)
+        }
+        job.documentsKept = marked != nil
+        return job
+    }
+
+    /// Marks a job DashScope no longer knows (UNKNOWN) as ended, so the poller stops following it.
+    func markForgotten(_ task: TaskQueryResponse) async {
+        let id = task.output.taskID
+        let view = task.dashScopeJSON.serialized()
+        await logging("mark job \(id) forgotten") { () async throws(JobStoreError) in
+            try await store.update(id, status: TaskStatus.unknown.rawValue, upstreamView: view, endedAt: Self.now())
+        }
+    }
+
+    /// Keeps one result document downloaded elsewhere (the inliner); false when the store failed.
+    func keepDocument(_ id: String, file: Int, _ document: [UInt8]) async -> Bool {
+        await logging("keep a result document of \(id)") { () async throws(JobStoreError) in
+            try await store.saveDocument(id, file: file, document)
+        } != nil
+    }
+
+    /// Marks every result document of the job kept.
+    func markDocumentsKept(_ id: String) async {
+        await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
+            try await store.markDocumentsKept(id)
+        }
+    }
+
+    /// A kept result document.
+    func document(_ id: String, file: Int) async -> [UInt8]? {
+        await logging("read a result document of \(id)") { () async throws(JobStoreError) in
+            try await store.document(id, file: file)
+        } ?? nil
+    }
+
+    /// Runs a store call; a failure is logged and becomes nil.
+    @discardableResult
+    private func logging<T: Sendable>(
+        _ what: String, _ body: () async throws(JobStoreError) -> T
+    ) async -> T? {
+        let outcome: Result<T, JobStoreError>
+        do throws(JobStoreError) {
+            outcome = .success(try await body())
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let error):
+            logger.error("job store failed", metadata: ["action": "\(what)", "error": "\(error.message)"])
+            return nil
+        }
+    }
+}

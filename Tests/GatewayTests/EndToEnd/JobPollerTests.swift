@@ -1,0 +1,96 @@
+import DashScopeSimulator
+import Foundation
+@testable import Gateway
+import Testing
+
+/// The query budget and the background poller through the real server: many waiters on a few tasks share
+/// queries and stay under the budget; a job nobody asks about is followed to its end and its results kept.
+@Suite struct JobPollerTests {
+    static func submit(_ h: GatewayHarness, _ name: String) async throws -> String {
+        let submitted = try await h.request(
+            "POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/\#(name).wav"}"#),
+            headers: [("Content-Type", "application/json")])
+        return try #require(submitted.json["task_id"] as? String)
+    }
+
+    @Test func manyWaitersOnFewTasksStayUnderTheQueryBudget() async throws {
+        var slow = SimulatorConfiguration.fastForTests
+        slow.pendingDuration = .milliseconds(500)
+        slow.runningDuration = .milliseconds(1000)
+        let rate = 5.0
+        try await GatewayHarness.with(simulatorConfiguration: slow, configure: { $0.pollRate = rate }) { h in
+            var ids: [String] = []
+            for index in 0..<5 { ids.append(try await Self.submit(h, "t\(index)")) }
+            let queries = { h.simulator.receivedRequests().filter { $0.path.hasPrefix("/api/v1/tasks/") }.count }
+            let before = queries()
+            let started = ContinuousClock.now
+            let statuses = try await withThrowingTaskGroup(of: String?.self) { group in
+                for waiter in 0..<100 {
+                    let id = ids[waiter % ids.count]
+                    group.addTask {
+                        let done = try await h.request("GET", "/v1/transcriptions/\(id)?wait=60")
+                        return done.json["status"] as? String
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            let sent = queries() - before
+            print("job poller: 100 waiters on 5 tasks sent \(sent) task queries in \(seconds) s at a budget of \(rate)/s")
+            #expect(statuses.allSatisfy { $0 == "SUCCEEDED" })
+            #expect(Double(sent) <= rate * seconds + rate + 1, "the budget (\(rate)/s, burst \(rate)) was exceeded")
+            #expect(sent < 100, "concurrent waiters of one task share queries")
+        }
+    }
+
+    @Test func aJobNobodyAsksAboutIsFollowedAndKept() async throws {
+        try await GatewayHarness.with(configure: { $0.backgroundPolling = true }) { h in
+            let id = try await Self.submit(h, "unattended")
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            var kept = false
+            while !kept, clock.now < deadline {
+                let list = try await h.request("GET", "/v1/transcriptions?source=store")
+                let tasks = (list.json["tasks"] as? [[String: Any]]) ?? []
+                kept = tasks.contains { $0["task_id"] as? String == id && $0["results_kept"] as? Bool == true }
+                if !kept { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(kept, "the poller followed the job to its end and kept its result")
+            h.simulator.forgetTask(id)
+            let text = try await h.request("GET", "/v1/transcriptions/\(id)/transcript?format=text")
+            #expect(text.status == 200)
+            #expect(text.header("Content-Type")?.hasPrefix("text/plain") == true)
+        }
+    }
+
+    @Test func aJobDashScopeForgotIsNoLongerFollowed() async throws {
+        var slow = SimulatorConfiguration.fastForTests
+        slow.pendingDuration = .seconds(30)
+        try await GatewayHarness.with(simulatorConfiguration: slow, configure: { $0.backgroundPolling = true }) { h in
+            let id = try await Self.submit(h, "forgotten")
+            h.simulator.forgetTask(id)
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(20))
+            var status: String?
+            while status != "UNKNOWN", clock.now < deadline {
+                let list = try await h.request("GET", "/v1/transcriptions?source=store")
+                status = ((list.json["tasks"] as? [[String: Any]]) ?? []).first { $0["task_id"] as? String == id }?["status"] as? String
+                if status != "UNKNOWN" { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == "UNKNOWN", "the poller marked the forgotten job")
+            let list = try await h.request("GET", "/v1/transcriptions?source=store&status=UNKNOWN")
+            #expect(((list.json["tasks"] as? [[String: Any]]) ?? []).first?["ended_at"] is String)
+        }
+    }
+
+    @Test func aThrottledBudgetSlowsDownAndRecovers() async throws {
+        let budget = QueryBudget(rate: 8)
+        #expect(budget.currentRate == 8)
+        budget.throttled(retryAfter: .milliseconds(200))
+        #expect(budget.currentRate == 4)
+        budget.throttled(retryAfter: .milliseconds(200))
+        #expect(budget.currentRate == 2, "a second 429 while slowed halves again")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(budget.currentRate == 8, "the rate recovers once the Retry-After has passed")
+    }
+}
