@@ -52,7 +52,7 @@ public final class Gateway: Sendable {
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
         routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
-        routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
+        routes += OpenAIRoutes(client: client, configuration: configuration, events: events, jobs: jobs).routes
         self.routes = routes
         let handler = GatewayHandler(
             router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)

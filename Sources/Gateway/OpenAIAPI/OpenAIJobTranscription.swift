@@ -5,9 +5,11 @@ import MicroHTTPServer
 /// OpenAI transcriptions of files past Fun-ASR-Flash's 10 MB (issue 12): the file, spooled to disk as it arrived,
 /// goes to DashScope's temporary storage, a Fun-ASR job transcribes it, and the answer waits for the job and is
 /// rendered in the asked `response_format` exactly like a Flash answer. `prompt` has no job equivalent and is not
-/// sent; `stream=true` is refused (a job has no partial results to stream).
+/// sent; `stream=true` is refused (a job has no partial results to stream). The job is kept in the job store like
+/// any other (label `openai`), so a client that gave up waiting still finds it under /v1/transcriptions.
 struct OpenAIJobTranscription: Sendable {
     let client: DashScopeClient
+    let jobs: JobKeeper
     /// The longest wait for the job; past it a 504 names the task, which goes on (GET /v1/transcriptions/{id}).
     var maxWaitSeconds = 1800
 
@@ -30,7 +32,9 @@ struct OpenAIJobTranscription: Sendable {
         if let hints = request.recognition.languageHints { parameters["language_hints"] = .array(hints.map(JSONValue.string)) }
         let submitted = try await client.submit(
             TranscriptionSubmission(model: model, fileURLs: [url], parameters: parameters).upstreamBody, context.upstream)
-        let task = try await TaskWaiter(client: client).wait(for: submitted.taskID, seconds: maxWaitSeconds, context.upstream)
+        await jobs.recordSubmit(taskID: submitted.taskID, model: model, label: "openai", source: "openai", status: submitted.status)
+        let task = try await TaskWaiter(queries: jobs.queries).wait(for: submitted.taskID, seconds: maxWaitSeconds, context.upstream)
+        await jobs.observe(task, context.upstream)
         guard task.output.taskStatus.isTerminal else {
             throw GatewayError(
                 status: 504, code: "transcription_timeout",
@@ -46,7 +50,12 @@ struct OpenAIJobTranscription: Sendable {
             error.upstreamRequestID = task.requestID
             throw error
         }
-        let bytes = try await client.resultDocument(documentURL, context.upstream)
+        let bytes: [UInt8]
+        if let kept = await jobs.document(submitted.taskID, file: 0) {
+            bytes = kept
+        } else {
+            bytes = try await client.resultDocument(documentURL, context.upstream)
+        }
         guard let json = JSONValue.parse(bytes), let document = try? TranscriptionResultDocument(json: json) else {
             throw DashScopeError.invalidResponse("DashScope's result document did not have the expected shape")
         }

@@ -8,9 +8,12 @@ struct OpenAIRoutes: Sendable {
     let client: DashScopeClient
     let catalog: OpenAIModelCatalog
     let events: EventStream
+    /// The job store, for files transcribed as jobs.
+    let jobs: JobKeeper
 
-    init(client: DashScopeClient, configuration: GatewayConfiguration, events: EventStream) {
+    init(client: DashScopeClient, configuration: GatewayConfiguration, events: EventStream, jobs: JobKeeper) {
         self.client = client
+        self.jobs = jobs
         self.catalog = OpenAIModelCatalog(configuration: configuration)
         self.events = events
     }
@@ -53,7 +56,7 @@ struct OpenAIRoutes: Sendable {
             if size > RecognitionRequest.maxAudioBytes {
                 let job = try OpenAITranscriptionRequest.parse(
                     form.parts, spooledSize: size, leadingBytes: form.leadingBytes, catalog: catalog)
-                return try await OpenAIJobTranscription(client: client).transcribe(form, job, context)
+                return try await OpenAIJobTranscription(client: client, jobs: jobs).transcribe(form, job, context)
             }
             request = try OpenAITranscriptionRequest.parse(form.parts, upload: try Self.flashAudio(form), catalog: catalog)
         } else if let body = context.request.bodyStream {

@@ -37,6 +37,11 @@ import Testing
             let id = try #require(((list.json["tasks"] ?? list.json["data"]) as? [[String: Any]])?.first?["task_id"] as? String)
             let local = try await h.request("GET", "/v1/transcriptions/\(id)/transcript?format=text")
             #expect(local.text.split(separator: "\n").joined() == text.split(separator: "\n").joined())
+            // The job is kept like any other, labelled, with its result document.
+            let kept = try await h.request("GET", "/v1/transcriptions?source=store&label=openai")
+            #expect(kept.text.contains(id), "\(kept.text)")
+            let view = try await h.request("GET", "/v1/transcriptions/\(id)")
+            #expect(view.header("X-FunASR-Source") == "store", "the document was kept when the job ended")
         }
     }
 
