@@ -26,7 +26,12 @@ final class QueryBudget: Sendable {
 
     /// The rate now (lower while DashScope throttles).
     var currentRate: Double {
-        state.withLock { Self.rate(rate, minimum: minimumRate, $0, now: .now) }
+        currentRate(at: .now)
+    }
+
+    /// The rate at `now` (tests ask about a later instant instead of sleeping).
+    func currentRate(at now: ContinuousClock.Instant) -> Double {
+        state.withLock { Self.rate(rate, minimum: minimumRate, $0, now: now) }
     }
 
     /// Waits until a query may be sent; throws only when the waiting task is cancelled.
@@ -44,9 +49,8 @@ final class QueryBudget: Sendable {
     }
 
     /// DashScope answered 429: slow down for `retryAfter` (10 s when it sent none).
-    func throttled(retryAfter: Duration?) {
+    func throttled(retryAfter: Duration?, at now: ContinuousClock.Instant = .now) {
         state.withLock { state in
-            let now = ContinuousClock.now
             let stillSlowed = state.slowedUntil.map { $0 > now } ?? false
             state.slowdown = stillSlowed ? state.slowdown / 2 : 0.5
             state.slowedUntil = now + (retryAfter ?? .seconds(10))

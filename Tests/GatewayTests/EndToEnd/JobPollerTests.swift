@@ -85,12 +85,12 @@ import Testing
 
     @Test func aThrottledBudgetSlowsDownAndRecovers() async throws {
         let budget = QueryBudget(rate: 8)
-        #expect(budget.currentRate == 8)
-        budget.throttled(retryAfter: .milliseconds(200))
-        #expect(budget.currentRate == 4)
-        budget.throttled(retryAfter: .milliseconds(200))
-        #expect(budget.currentRate == 2, "a second 429 while slowed halves again")
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(budget.currentRate == 8, "the rate recovers once the Retry-After has passed")
+        let start = ContinuousClock.now
+        #expect(budget.currentRate(at: start) == 8)
+        budget.throttled(retryAfter: .milliseconds(200), at: start)
+        #expect(budget.currentRate(at: start) == 4)
+        budget.throttled(retryAfter: .milliseconds(200), at: start + .milliseconds(10))
+        #expect(budget.currentRate(at: start + .milliseconds(10)) == 2, "a second 429 while slowed halves again")
+        #expect(budget.currentRate(at: start + .milliseconds(300)) == 8, "the rate recovers once the Retry-After has passed")
     }
 }
