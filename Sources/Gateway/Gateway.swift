@@ -51,6 +51,7 @@ public final class Gateway: Sendable {
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
+        routes += WebPageRoutes().routes
         routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events, jobs: jobs).routes
         self.routes = routes

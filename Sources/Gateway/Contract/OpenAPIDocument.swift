@@ -57,6 +57,53 @@ tags:
   - name: operations
     description: Health, readiness, metrics and this document; open without a local token.
 paths:
+  /:
+    get:
+      operationId: getWebPage
+      tags: [operations]
+      summary: The browser page (live microphone and file transcription)
+      description: |
+        A page served by the gateway, no build step and nothing fetched from elsewhere: "Live microphone" streams
+        the microphone (an AudioWorklet resamples it to 16 kHz 16-bit PCM, 100 ms frames) over the local WebSocket
+        in DashScope's own protocol (`/api-ws/v1/inference`: run-task, binary frames, finish-task) and shows
+        partial and final sentences; "Transcribe a file" uploads a dropped file to `POST /v1/transcriptions` with
+        upload progress, waits for the job and offers the text and SRT/VTT downloads. Open without a token; when the
+        gateway requires tokens, the page sends the one typed in its Token field on its HTTP calls (a browser cannot
+        put one on a WebSocket). Served with a strict Content-Security-Policy (`script-src 'self'`).
+      security: []
+      responses:
+        '200':
+          description: The HTML page.
+          content:
+            text/html:
+              schema:
+                type: string
+  /app.js:
+    get:
+      operationId: getWebPageScript
+      tags: [operations]
+      summary: The browser page's script
+      security: []
+      responses:
+        '200':
+          description: JavaScript.
+          content:
+            text/javascript:
+              schema:
+                type: string
+  /pcm-worklet.js:
+    get:
+      operationId: getWebPageWorklet
+      tags: [operations]
+      summary: The browser page's audio worklet (microphone to 16 kHz PCM frames)
+      security: []
+      responses:
+        '200':
+          description: JavaScript.
+          content:
+            text/javascript:
+              schema:
+                type: string
   /healthz:
     get:
       operationId: getHealth
