@@ -8,6 +8,8 @@ final class ServerCore: Sendable {
     /// Requests in flight past which a new one is refused with 503.
     let requestLimit: Int
     private let active = Mutex<[ObjectIdentifier: RequestContext]>([:])
+    /// WebSocket sessions on upgraded connections (counted as requests in flight until they end).
+    let upgraded = UpgradedConnections()
 
     init(handler: any HTTPHandler, bodyMemoryLimit: Int, requestLimit: Int = .max) {
         self.handler = handler
@@ -35,7 +37,7 @@ final class ServerCore: Sendable {
 
     /// Requests begun and not yet completed.
     var activeCount: Int {
-        active.withLock { $0.count }
+        active.withLock { $0.count } + upgraded.count
     }
 
     /// Checks every suspended request for a client that hung up.
@@ -48,6 +50,7 @@ final class ServerCore: Sendable {
     /// Ends every request in flight (drain timeout passed): handlers cancelled, streams cut, waiting requests
     /// answered, so every suspended connection is resumed and closes.
     func abortAll() {
+        upgraded.closeAll()
         for context in active.withLock({ Array($0.values) }) {
             context.endForShutdown()
         }
