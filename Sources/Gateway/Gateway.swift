@@ -39,6 +39,7 @@ public final class Gateway: Sendable {
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
         routes += NativeRoutes(client: client, events: events).routes
+        routes += LiveAudioRoutes(client: client).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events).routes
         self.routes = routes
         let handler = GatewayHandler(
