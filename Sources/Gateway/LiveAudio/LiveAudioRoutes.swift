@@ -1,5 +1,6 @@
 import DashScope
 import MicroHTTPServer
+import Synchronization
 import WebSockets
 
 /// `GET /api-ws/v1/inference`: DashScope's live-audio WebSocket (Fun-ASR realtime) through the gateway, so the
@@ -23,9 +24,9 @@ struct LiveAudioRoutes: Sendable {
         if let problem = WebSocketHandshake.problem(method: head.method, header: { head.headers[$0] }) {
             throw GatewayError(status: 400, code: "websocket_handshake_invalid", message: problem)
         }
-        let upstream = try await dial(head)
+        let upstream = UpstreamLease(try await dial(head))
         return .webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
-            await LiveAudioRelay.run(client: connection, upstream: upstream)
+            await LiveAudioRelay.run(client: connection, upstream: upstream.take())
         }
     }
 
@@ -58,5 +59,26 @@ struct LiveAudioRoutes: Sendable {
                 status: 502, code: "upstream_refused",
                 message: "DashScope refused the live-audio WebSocket with HTTP \(status)")
         }
+    }
+}
+
+/// DashScope's side of a session that has not started yet: closed when dropped unused, i.e. when the client left
+/// (or the 101 could not be queued) before the server handed the socket over, so no DashScope socket is left open.
+private final class UpstreamLease: Sendable {
+    private let connection: WebSocketChannel
+    private let taken = Atomic<Bool>(false)
+
+    init(_ connection: WebSocketChannel) {
+        self.connection = connection
+    }
+
+    /// The connection, for the session that now owns it.
+    func take() -> WebSocketChannel {
+        taken.store(true, ordering: .releasing)
+        return connection
+    }
+
+    deinit {
+        if !taken.load(ordering: .acquiring) { connection.channel.close(promise: nil) }
     }
 }
