@@ -4,7 +4,7 @@ public struct LiveAudioLog: Sendable {
     public var texts: [String] = []
     /// Binary (audio) bytes received over all connections.
     public var audioBytes = 0
-    /// Connections opened and connections whose session has ended.
+    /// Connections opened (sessions started).
     public var opened = 0
     /// Connections whose session has ended (the client closed, vanished, or the simulator closed).
     public var ended = 0

@@ -21,6 +21,9 @@ public struct WebSocketDialError: Error, Sendable, CustomStringConvertible {
 /// A WebSocket client on NIO: TCP (TLS with the system trust store for `wss`), NIO's typed HTTP upgrade with
 /// `NIOTypedWebSocketClientUpgrader`, then the same codec and message handler as the server side.
 public enum WebSocketClient {
+    /// One TLS context for every `wss` connection: building one loads the system trust store.
+    private static let sharedTLSContext = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+
     private enum Negotiated: Sendable {
         case upgraded(WebSocketChannel)
         case refused(NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>)
@@ -34,7 +37,7 @@ public enum WebSocketClient {
     ) async throws(WebSocketDialError) -> WebSocketDialResult {
         let tlsContext: NIOSSLContext?
         do {
-            tlsContext = url.secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+            tlsContext = url.secure ? try sharedTLSContext.get() : nil
         } catch {
             throw WebSocketDialError(description: "cannot set up TLS: \(error)")
         }
