@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,9 +31,21 @@ let package = Package(
         ),
         // Empty except in ThreadSanitizer builds (-DFUNASR_TSAN): a Mutex TSan can see (Sources/Locking).
         .target(name: "Locking"),
+        // WebSocket connections on NIO (NIOWebSocket's codec): adopting an upgraded socket, dialling ws/wss, messages.
+        .target(
+            name: "WebSockets",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "MicroHTTPServer",
-            dependencies: ["CMicroHTTPD", "Locking", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMicroHTTPD", "Locking", "WebSockets", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "ServerSentEvents"),
         // JSON value, reader, writer and the one string escaper: shared by the client, the gateway, the simulator and logs.
@@ -49,12 +63,17 @@ let package = Package(
         ),
         .target(
             name: "DashScopeSimulator",
-            dependencies: ["JSON", "Locking", "MicroHTTPServer", "ServerSentEvents", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "JSON", "Locking", "MicroHTTPServer", "ServerSentEvents", "WebSockets", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "Gateway",
             dependencies: [
-                "CSQLite", "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents",
+                "CSQLite", "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents", "WebSockets",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -95,7 +114,10 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "DashScope", "DashScopeSimulator", "JSON", "Locking", "MicroHTTPServer", "ServerSentEvents",
+                "Gateway", "DashScope", "DashScopeSimulator", "JSON", "Locking", "MicroHTTPServer", "ServerSentEvents", "WebSockets",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -68,7 +68,8 @@ fi
 "$venv/bin/pip" install -q --disable-pip-version-check -r requirements-test.txt
 
 status=0
-SDK_TEST_GATEWAY_URL="http://$address" SDK_TEST_SIMULATOR_URL="$simulator" SDK_TEST_LOCAL_TOKEN="$token" \
+DASHSCOPE_WEBSOCKET_BASE_URL="ws://$address/api-ws/v1/inference" \
+    SDK_TEST_GATEWAY_URL="http://$address" SDK_TEST_SIMULATOR_URL="$simulator" SDK_TEST_LOCAL_TOKEN="$token" \
     SDK_TEST_API_KEY="$api_key" timeout 300 "$venv/bin/python" -m pytest -p no:cacheprovider -q tests/python "$@" \
     || status=$?
 

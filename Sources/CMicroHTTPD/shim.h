@@ -45,4 +45,9 @@ static inline int funasr_mhd_set_connection_timeout(struct MHD_Connection *conne
     return MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds) == MHD_YES;
 }
 
+/* MHD_upgrade_action is variadic: give an upgraded socket back to libmicrohttpd, which shuts it down and closes it. */
+static inline int funasr_mhd_upgrade_close(struct MHD_UpgradeResponseHandle *urh) {
+    return MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE) == MHD_YES;
+}
+
 #endif

@@ -41,9 +41,14 @@ enum ControlEndpoints {
         case "tinywrites": fault = .tinyWrites
         case "garbage": fault = .garbage
         case "plainjsoninsteadofsse", "plainjson": fault = .plainJSONInsteadOfSSE
+        case "livetaskfailed":
+            fault = .liveTaskFailed(
+                afterResults: events, code: json["code"]?.stringValue ?? "InternalError",
+                message: json["message"]?.stringValue ?? "Simulated failure.")
+        case "liveabruptclose": fault = .liveAbruptClose(afterResults: events)
         default:
             return .failure(.invalidParameter(
-                "Unknown fault; use one of http_error, throttled, internal_error, unauthorized, bad_request, forbidden, slow_first_byte, error_frame_after, drop_after, stall_after, crlf_line_ends, tiny_writes, garbage, plain_json_instead_of_sse."))
+                "Unknown fault; use one of http_error, throttled, internal_error, unauthorized, bad_request, forbidden, slow_first_byte, error_frame_after, drop_after, stall_after, crlf_line_ends, tiny_writes, garbage, plain_json_instead_of_sse, live_task_failed, live_abrupt_close."))
         }
         return .success((fault, endpoint, count))
     }

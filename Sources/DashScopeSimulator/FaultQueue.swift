@@ -26,6 +26,7 @@ struct FaultQueue: Sendable {
             let entry = entries[index]
             guard entry.endpoint == endpoint || entry.endpoint == .any else { continue }
             guard streaming || !entry.fault.needsStream else { continue }
+            guard endpoint == .liveAudio || !entry.fault.needsLiveAudio else { continue }
             taken.append(entry.fault)
             entries[index].remaining -= 1
         }
@@ -46,6 +47,10 @@ struct AppliedFaults: Sendable, Equatable {
     var tinyWrites = false
     var plainJSON = false
     var oversizedBody: Int?
+    /// Live audio: task-failed after this many results, with code and message.
+    var liveTaskFailed: (results: Int, code: String, message: String)?
+    /// Live audio: the connection is cut after this many results.
+    var liveAbruptClose: Int?
 
     init(_ faults: [SimulatorFault]) {
         for fault in faults {
@@ -60,6 +65,8 @@ struct AppliedFaults: Sendable, Equatable {
             case .tinyWrites: tinyWrites = true
             case .plainJSONInsteadOfSSE: plainJSON = true
             case .oversizedBody(let bytes): oversizedBody = max(0, bytes)
+            case .liveTaskFailed(let results, let code, let message): liveTaskFailed = (max(0, results), code, message)
+            case .liveAbruptClose(let results): liveAbruptClose = max(0, results)
             case .httpError, .throttled, .internalError: break
             }
         }
@@ -70,6 +77,7 @@ struct AppliedFaults: Sendable, Equatable {
             && lhs.dropAfter == rhs.dropAfter && lhs.errorFrameAfter == rhs.errorFrameAfter
             && lhs.stall?.events == rhs.stall?.events && lhs.stall?.seconds == rhs.stall?.seconds
             && lhs.crlf == rhs.crlf && lhs.tinyWrites == rhs.tinyWrites && lhs.plainJSON == rhs.plainJSON
-            && lhs.oversizedBody == rhs.oversizedBody
+            && lhs.oversizedBody == rhs.oversizedBody && lhs.liveAbruptClose == rhs.liveAbruptClose
+            && lhs.liveTaskFailed?.results == rhs.liveTaskFailed?.results && lhs.liveTaskFailed?.code == rhs.liveTaskFailed?.code
     }
 }

@@ -25,6 +25,11 @@ public enum SimulatorFault: Sendable, Equatable {
     /// Answers 200 with a JSON document of `bytes` bytes, written in chunks as the client reads (never held whole);
     /// non-streaming calls only, e.g. an oversized result document.
     case oversizedBody(bytes: Int)
+    /// Live audio (`/api-ws/v1/inference`): after `results` result-generated events, `task-failed` with this code and
+    /// message, then a normal close.
+    case liveTaskFailed(afterResults: Int, code: String, message: String)
+    /// Live audio: after `results` result-generated events the connection is cut without a close frame.
+    case liveAbruptClose(afterResults: Int)
 
     /// 401 `InvalidApiKey`.
     public static let unauthorized = SimulatorFault.httpError(
@@ -40,6 +45,14 @@ public enum SimulatorFault: Sendable, Equatable {
     var needsStream: Bool {
         switch self {
         case .errorFrameAfter, .stallAfter, .crlfLineEnds, .tinyWrites, .plainJSONInsteadOfSSE: true
+        default: false
+        }
+    }
+
+    /// True when the fault only makes sense on a live-audio WebSocket (it waits in the queue for one).
+    var needsLiveAudio: Bool {
+        switch self {
+        case .liveTaskFailed, .liveAbruptClose: true
         default: false
         }
     }
@@ -75,6 +88,8 @@ public enum SimulatorEndpoint: String, Sendable, CaseIterable {
     case generation
     /// `POST /api/v1/services/audio/asr/customization` (hot-word lists).
     case customization
+    /// `GET /api-ws/v1/inference` (the live-audio WebSocket).
+    case liveAudio = "live_audio"
     /// Every endpoint above.
     case any
 }

@@ -2,6 +2,7 @@ import FoundationEssentials
 import Logging
 import MicroHTTPServer
 import Synchronization
+import WebSockets
 
 /// An in-process DashScope double (dashscope-api.md): serve it with `SimulatorServer` or call `handle(_:)` directly.
 public final class Simulator: HTTPHandler {
@@ -18,6 +19,7 @@ public final class Simulator: HTTPHandler {
         var faults = FaultQueue()
         var requests: [RecordedRequest] = []
         var boundBaseURL: String?
+        var liveAudio = LiveAudioLog()
     }
 
     let state: Mutex<State>
@@ -69,6 +71,11 @@ public final class Simulator: HTTPHandler {
     @discardableResult
     public func forgetTask(_ id: String) -> Bool {
         state.withLock { $0.store.forget(id) }
+    }
+
+    /// What the live-audio WebSocket endpoint received so far.
+    public func liveAudioLog() -> LiveAudioLog {
+        state.withLock { $0.liveAudio }
     }
 
     /// Forgets the recorded requests.
@@ -199,6 +206,12 @@ public final class Simulator: HTTPHandler {
             return ResultDocuments.fetch(head, taskID: taskID, index: index, store: store, now: now, requestID: requestID)
         case .customization:
             return state.withLock { VocabularyEndpoint.respond(to: request, store: &$0.vocabularies, now: now, requestID: requestID) }
+        case .liveAudio:
+            if let problem = WebSocketHandshake.problem(method: head.method, header: { head.headers[$0] }) {
+                return SimulatedError.invalidParameter(problem).response(requestID: requestID)
+            }
+            let session = LiveAudioSession(faults: faults) { update in self.state.withLock { update(&$0.liveAudio) } }
+            return .webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "") { await session.run($0) }
         case .generation:
             return GenerationEndpoint.respond(
                 to: request, requestID: requestID, streaming: streaming, faults: faults,

@@ -9,6 +9,7 @@ enum SimulatorRoute: Sendable, Equatable {
     case result(taskID: String, index: Int)
     case generation
     case customization
+    case liveAudio
 
     /// The fault target of the route.
     var endpoint: SimulatorEndpoint {
@@ -22,6 +23,7 @@ enum SimulatorRoute: Sendable, Equatable {
         case .result: .result
         case .generation: .generation
         case .customization: .customization
+        case .liveAudio: .liveAudio
         }
     }
 
@@ -49,6 +51,7 @@ enum SimulatorRoute: Sendable, Equatable {
         case ["api", "v1", "tasks"], ["api", "v1", "tasks", ""]: return allow(.list, ["GET"])
         case ["api", "v1", "uploads"]: return allow(.uploadPolicy, ["GET"])
         case ["oss-upload"]: return allow(.ossUpload, ["POST"])
+        case ["api-ws", "v1", "inference"], ["api-ws", "v1", "inference", ""]: return allow(.liveAudio, ["GET"])
         default: break
         }
         if segments.count == 4, segments.starts(with: ["api", "v1", "tasks"]), !segments[3].isEmpty {

@@ -58,6 +58,11 @@ final class ConnectionWatch: Sendable {
         state.withLock { $0.deadline.requestEnded(at: now) }
     }
 
+    /// The connection was upgraded (WebSocket): no HTTP deadline applies to it any more, so it is never cut.
+    func handedOver() {
+        state.withLock { $0.closed = true }
+    }
+
     /// libmicrohttpd is closing the connection; its socket is still open while this runs.
     func closed() {
         state.withLock { $0.closed = true }

@@ -22,7 +22,7 @@ final class MHDDaemon: Sendable {
     /// Starts the daemon; throws when binding fails.
     init(configuration: ServerConfiguration, core: ServerCore) throws {
         let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
-            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue | MHD_ALLOW_UPGRADE.rawValue
         var storage = sockaddr_storage()
         let isIPv6 = try Self.fillAddress(&storage, host: configuration.host, port: configuration.port)
         let retained = Unmanaged.passRetained(core)
@@ -158,7 +158,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         let early = context.headCall()
         watch?.headComplete(expectsBody: early == nil && BodyFraming(headers: head.headers).hasBody)
         if let early {
-            return queue(early, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+            return queue(early, on: handle, context: context, core: cls) ? MHD_Result.YES : MHD_Result.NO
         }
         return MHD_Result.YES
     }
@@ -177,13 +177,13 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         // Complete, but after its deadline (the watchdog had not cut it yet): never handled.
         var late = core.handler.refusal(.requestTimeout, for: context.head)
         late.headers.replace("Connection", "close")
-        return queue(late, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+        return queue(late, on: handle, context: context, core: cls) ? MHD_Result.YES : MHD_Result.NO
     }
     switch context.finalCall() {
     case .wait:
         return MHD_Result.YES
     case .respond(let response):
-        return queue(response, on: handle, context: context) ? MHD_Result.YES : MHD_Result.NO
+        return queue(response, on: handle, context: context, core: cls) ? MHD_Result.YES : MHD_Result.NO
     }
 }
 
@@ -226,11 +226,19 @@ private func collectValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> 
     return box.pairs
 }
 
-/// Queues a response on the connection; a stream starts its producer once queued.
-private func queue(_ response: HTTPResponse, on connection: MHDConnection, context: RequestContext) -> Bool {
+/// Queues a response on the connection; a stream starts its producer once queued; a WebSocket session waits for
+/// libmicrohttpd to send the 101 and hand the socket to `upgradeHandler` (with `core` as its closure).
+private func queue(
+    _ response: HTTPResponse, on connection: MHDConnection, context: RequestContext, core: UnsafeMutableRawPointer
+) -> Bool {
     let created: OpaquePointer?
     var streamBuffer: StreamBuffer?
+    var isUpgrade = false
     switch response.body {
+    case .webSocket(let limits, let session):
+        context.prepareWebSocket(limits: limits, session: session)
+        created = MHD_create_response_for_upgrade(upgradeHandler, core)
+        isUpgrade = true
     case .bytes(let bytes):
         created = bytes.withUnsafeBytes { raw in
             MHD_create_response_from_buffer(
@@ -243,7 +251,8 @@ private func queue(_ response: HTTPResponse, on connection: MHDConnection, conte
             UInt64.max, 1024, contentReader, Unmanaged.passRetained(buffer).toOpaque(), releaseStreamBuffer)
     }
     guard let created else { return false }
-    for field in response.headers {
+    // libmicrohttpd adds `Connection: Upgrade` to an upgrade response itself.
+    for field in response.headers where !(isUpgrade && HTTPHeaders.sameName(field.name, "Connection")) {
         _ = MHD_add_response_header(created, field.name, field.value)
     }
     let queued = MHD_queue_response(connection.pointer.raw, UInt32(response.status), created) == MHD_Result.YES
@@ -252,6 +261,26 @@ private func queue(_ response: HTTPResponse, on connection: MHDConnection, conte
         context.startStream(producer, buffer: streamBuffer)
     }
     return queued
+}
+
+/// libmicrohttpd sent a 101 and hands the socket over (on its own thread: nothing here blocks). The session starts
+/// on a `dup` of the socket (see `UpgradedConnections`); the original goes back through `MHD_upgrade_action(CLOSE)`
+/// once the session is over.
+private let upgradeHandler: MHD_UpgradeHandler = { cls, connection, conCls, extraIn, extraInSize, socket, urh in
+    guard let urh else { return }
+    let handle = MHDPointer(raw: urh)
+    guard let cls, let conCls,
+          let pending = Unmanaged<RequestContext>.fromOpaque(conCls).takeUnretainedValue().takeWebSocket()
+    else {
+        _ = funasr_mhd_upgrade_close(urh)
+        return
+    }
+    let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
+    if let connection { watch(of: connection)?.handedOver() }
+    let buffered = extraIn.map { Array(UnsafeRawBufferPointer(start: UnsafeRawPointer($0), count: extraInSize)) } ?? []
+    core.upgraded.start(
+        descriptor: dup(socket), bufferedInput: buffered, limits: pending.limits, session: pending.session,
+        giveBack: { _ = funasr_mhd_upgrade_close(handle.raw) })
 }
 
 private let contentReader: MHD_ContentReaderCallback = { cls, _, destination, max in

@@ -1,4 +1,5 @@
 import Synchronization
+import WebSockets
 
 /// One request's life on a connection: body collection, the handler task, and the response stream.
 final class RequestContext: Sendable {
@@ -42,6 +43,8 @@ final class RequestContext: Sendable {
         var earlyAnswer: HTTPResponse?
         /// Bytes of a streamed body received so far (checked against the cap).
         var received = 0
+        /// The session of a queued 101, taken by libmicrohttpd's upgrade handler.
+        var webSocket: (limits: WebSocketLimits, session: @Sendable (WebSocketChannel) async -> Void)?
     }
 
     let head: HTTPRequestHead
@@ -274,6 +277,19 @@ final class RequestContext: Sendable {
     private func resumeIfOpen() {
         state.withLock { s in
             if !s.closed { connection.resume() }
+        }
+    }
+
+    /// Keeps the session of a 101 being queued until libmicrohttpd hands the socket over.
+    func prepareWebSocket(limits: WebSocketLimits, session: @escaping @Sendable (WebSocketChannel) async -> Void) {
+        state.withLock { $0.webSocket = (limits, session) }
+    }
+
+    /// The session of the queued 101 (once).
+    func takeWebSocket() -> (limits: WebSocketLimits, session: @Sendable (WebSocketChannel) async -> Void)? {
+        state.withLock { s in
+            defer { s.webSocket = nil }
+            return s.webSocket
         }
     }
 

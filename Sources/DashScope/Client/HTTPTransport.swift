@@ -81,6 +81,11 @@ final class HTTPTransport: Sendable {
         authorization.withLock { $0 = value }
     }
 
+    /// The `Authorization` value calls are sent with now (for the live-audio WebSocket, which is not an HTTP call).
+    var currentAuthorization: String {
+        authorization.withLock { $0 }
+    }
+
     private static func authorization(_ key: APIKey) -> String {
         "Bearer " + key.secret
     }

@@ -4,6 +4,8 @@ public enum DashScopePaths {
     public static let transcription = "/api/v1/services/audio/asr/transcription"
     /// Fun-ASR-Flash and Fun-ASR-Realtime over HTTP (`X-DashScope-SSE: enable` for an event stream).
     public static let generation = "/api/v1/services/aigc/multimodal-generation/generation"
+    /// The live-audio (duplex WebSocket) endpoint of Fun-ASR realtime.
+    public static let liveAudio = "/api-ws/v1/inference"
     /// Hot-word vocabularies: create, list, query, update, delete (`input.action` says which).
     public static let customization = "/api/v1/services/audio/asr/customization"
     /// The task list.

@@ -1768,6 +1768,58 @@ paths:
           $ref: '#/components/responses/DashScopeUnavailable'
         '504':
           $ref: '#/components/responses/DashScopeError'
+  /api-ws/v1/inference:
+    get:
+      operationId: liveAudio
+      tags: [dashscope-native]
+      summary: Live audio over WebSocket (DashScope's Fun-ASR realtime protocol, key injected)
+      description: |
+        A WebSocket upgrade (RFC 6455: `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Version: 13`,
+        a `Sec-WebSocket-Key`), with the local token in `Authorization: Bearer` when tokens are on. A trailing
+        slash is accepted. Point the official SDK at it with
+        `DASHSCOPE_WEBSOCKET_BASE_URL=ws://HOST:PORT/api-ws/v1/inference` and the local token as its API key.
+
+        The gateway opens DashScope's `/api-ws/v1/inference` (wss) with its own key first; only then is the client
+        upgraded (101), and every frame is relayed unchanged both ways. Client messages: a text `run-task`
+        (`header.action`, `header.task_id`, `payload.model`, `payload.parameters` such as `format: pcm`,
+        `sample_rate: 16000`, and `payload.input: {}`), binary audio frames (about 100 ms each, e.g. 3,200 bytes of
+        16 kHz 16-bit mono PCM), then a text `finish-task`. Server messages (text): `task-started`,
+        `result-generated` (`payload.output.sentence` with `text`, `begin_time`, `end_time`, `sentence_end`,
+        `words`), `task-finished` or `task-failed` (`header.error_code`, `header.error_message`).
+
+        Limits and ends: a message over 1 MiB closes the connection with 1009; pings are answered; fragmented
+        messages are joined. The client's close is passed to DashScope; DashScope's close (code and reason) is
+        passed to the client, and DashScope vanishing without one gives the client 1011. A client that vanishes has
+        its DashScope connection closed at once.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+      responses:
+        '101':
+          description: Switching protocols; the connection now carries the WebSocket session described above.
+        '400':
+          description: Not a WebSocket handshake (code `websocket_handshake_invalid`).
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/LocalError'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '502':
+          description: |
+            DashScope could not be reached (`upstream_unreachable`), refused the gateway's key
+            (`upstream_auth_failed`), or refused the upgrade (`upstream_refused`); the client is not upgraded.
+          headers:
+            X-Request-Id:
+              $ref: '#/components/headers/X-Request-Id'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/LocalError'
 components:
   securitySchemes:
     localToken:

@@ -175,6 +175,15 @@ final class GatewayHandler: HTTPHandler {
                 log(head: head, route: routeName, status: status, bytes: -1, started: started, trace: trace,
                     requestID: requestID)
             }
+        } else if case .webSocket(let limits, let session) = response.body {
+            // One access-log line when the WebSocket session ends (status 101, duration = the whole session).
+            let head = request.head
+            let routeName = routeName
+            response.body = .webSocket(limits) { [self] connection in
+                await session(connection)
+                log(head: head, route: routeName, status: 101, bytes: -1, started: started, trace: trace,
+                    requestID: requestID)
+            }
         }
         return response
     }

@@ -1,0 +1,114 @@
+import JSON
+import NIOCore
+import WebSockets
+
+/// DashScope's live-audio WebSocket protocol on one connection (realtime-websocket.md A3–A9): `run-task` →
+/// `task-started`; audio → `result-generated`; `finish-task` → the last sentence and `task-finished`; the socket
+/// then takes another `run-task`. Faults: `task-failed` after N results, or the connection cut after N results.
+struct LiveAudioSession: Sendable {
+    /// The faults the handshake took.
+    let faults: AppliedFaults
+    /// Records what arrives (and the end) in the simulator's log.
+    let log: @Sendable (_ update: (inout LiveAudioLog) -> Void) -> Void
+
+    /// Serves the connection until the client closes it or a fault ends it.
+    func run(_ connection: WebSocketChannel) async {
+        log { $0.opened += 1 }
+        defer { log { $0.ended += 1 } }
+        try? await connection.executeThenClose { inbound, outbound in
+            var task: LiveAudioTask?
+            var results = 0
+            func send(_ text: String) async throws {
+                try await outbound.write(.message(.text(ByteBuffer(string: text))))
+            }
+            /// Sends one result-generated event; false when a fault ends the connection instead.
+            func deliver(_ event: String, taskID: String) async throws -> Bool {
+                try await send(event)
+                guard event.contains("\"result-generated\"") else { return true }
+                results += 1
+                return try await survives(taskID: taskID)
+            }
+            func survives(taskID: String) async throws -> Bool {
+                if let failure = faults.liveTaskFailed, results >= failure.results {
+                    try await send(LiveAudioEvents.failed(taskID: taskID, code: failure.code, message: failure.message))
+                    try await outbound.write(.close(code: .normalClosure, reason: ""))
+                    return false
+                }
+                if let cut = faults.liveAbruptClose, results >= cut {
+                    connection.channel.close(promise: nil)
+                    return false
+                }
+                return true
+            }
+            for try await event in inbound {
+                switch event {
+                case .close:
+                    return
+                case .message(.binary(let audio)):
+                    log { $0.audioBytes += audio.readableBytes }
+                    guard var current = task else { continue }
+                    for event in current.audio(audio.readableBytes) where try await !deliver(event, taskID: current.taskID) {
+                        return
+                    }
+                    task = current
+                case .message(.text(let text)):
+                    let body = String(buffer: text)
+                    log { $0.texts.append(body) }
+                    switch Command(body) {
+                    case .run(let taskID):
+                        guard task == nil else {
+                            try await fail(taskID: taskID, "a task is already running on this connection", outbound)
+                            return
+                        }
+                        guard try await survives(taskID: taskID) else { return }
+                        task = LiveAudioTask(taskID: taskID)
+                        try await send(LiveAudioEvents.started(taskID: taskID))
+                    case .finish(let taskID):
+                        guard var current = task, current.taskID == taskID else {
+                            try await fail(taskID: taskID, "finish-task for a task that is not running", outbound)
+                            return
+                        }
+                        for event in current.finish() where try await !deliver(event, taskID: taskID) {
+                            return
+                        }
+                        task = nil
+                    case .invalid(let taskID):
+                        try await fail(taskID: taskID, "Invalid payload data", outbound)
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    private func fail(
+        taskID: String, _ message: String, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketOutbound>
+    ) async throws {
+        let event = LiveAudioEvents.failed(taskID: taskID, code: "InvalidParameter", message: message)
+        try await outbound.write(.message(.text(ByteBuffer(string: event))))
+        try await outbound.write(.close(code: .normalClosure, reason: ""))
+    }
+
+    /// A client command, parsed as JSON (key order varies between clients).
+    enum Command: Equatable {
+        case run(taskID: String)
+        case finish(taskID: String)
+        case invalid(taskID: String)
+
+        init(_ text: String) {
+            let json = JSONValue.parse(Array(text.utf8))
+            let taskID = json?["header"]?["task_id"]?.stringValue ?? ""
+            let payload = json?["payload"]
+            // `payload.input` is mandatory in both commands; run-task also needs a model (A4, A6).
+            guard !taskID.isEmpty, payload?["input"]?.objectValue != nil else {
+                self = .invalid(taskID: taskID)
+                return
+            }
+            switch json?["header"]?["action"]?.stringValue {
+            case "run-task" where !(payload?["model"]?.stringValue ?? "").isEmpty: self = .run(taskID: taskID)
+            case "finish-task": self = .finish(taskID: taskID)
+            default: self = .invalid(taskID: taskID)
+            }
+        }
+    }
+}
