@@ -3,15 +3,38 @@
 struct LiveAudioTask: Sendable {
     /// The client's task id, echoed in every event.
     let taskID: String
-    private let transcript: SyntheticTranscript
+    private var transcript: SyntheticTranscript
     private var audioBytes = 0
     private var nextSentence = 0
     private var shownWords = 0
 
-    /// A task whose sentences are seeded by its id (enough of them for hours of audio).
+    /// A task whose sentences are seeded by its id; more are drawn as the audio goes on.
     init(taskID: String) {
         self.taskID = taskID
-        self.transcript = SyntheticTranscript(seed: "live:" + taskID, sentenceCount: 400...400)
+        self.transcript = Self.batch(taskID: taskID, index: 0, after: nil)
+    }
+
+    /// Eight more sentences, numbered and timed after `previous` (the corpus is cheap per sentence, not free).
+    private static func batch(taskID: String, index: Int, after previous: SyntheticTranscript.Sentence?) -> SyntheticTranscript {
+        var next = SyntheticTranscript(seed: "live:\(taskID):\(index)", sentenceCount: 8...8)
+        let shift = previous.map { $0.endTime + 600 } ?? 0
+        let firstID = (previous?.id ?? 0) + 1
+        for i in next.sentences.indices {
+            next.sentences[i].id = firstID + i
+            next.sentences[i].beginTime += shift
+            next.sentences[i].endTime += shift
+            for w in next.sentences[i].words.indices {
+                next.sentences[i].words[w].beginTime += shift
+                next.sentences[i].words[w].endTime += shift
+            }
+        }
+        return next
+    }
+
+    /// Appends a batch when the audio reached the last sentence drawn.
+    private mutating func drawIfNeeded() {
+        guard nextSentence >= transcript.sentences.count - 1, let last = transcript.sentences.last else { return }
+        transcript.sentences += Self.batch(taskID: taskID, index: last.id / 8, after: last).sentences
     }
 
     /// Milliseconds of audio received.
@@ -23,7 +46,8 @@ struct LiveAudioTask: Sendable {
         audioBytes += count
         let now = audioMilliseconds
         var events: [String] = []
-        while nextSentence < transcript.sentences.count {
+        while true {
+            drawIfNeeded()
             let sentence = transcript.sentences[nextSentence]
             if now >= sentence.endTime {
                 events.append(result(sentence, words: sentence.words.count, final: true))
