@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_RELEASE := .build/release/funasr-gateway
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build release run test clean bench bench-deps fuzz load test-sanitizers profile profile-deps
+.PHONY: all deps browser-deps build release run test clean bench bench-deps fuzz load test-sanitizers profile profile-deps
 
 all: build
 
@@ -43,7 +43,16 @@ run: release
 # failure, 12 wide 31.1 s green, same load).
 TEST_WIDTH ?= 12
 
-test: deps
+# A headless browser for the page at / (BrowserPageTests drives it over WebDriver). Recommends are skipped: they
+# would pull in desktop services (avahi, …) a test run does not need. About a minute on a clean machine.
+browser-deps:
+	@if ! dpkg -s chromium chromium-driver >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver (headless browser tests)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	fi
+
+test: deps browser-deps
 	$(SWIFT) build --build-tests
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory .venv/.installed
