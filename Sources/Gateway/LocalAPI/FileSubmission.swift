@@ -24,9 +24,8 @@ struct FileSubmission: Sendable {
         }
     }
 
-    /// Body cap of a file submission: DashScope's temporary storage takes files up to 100 MB (`max_file_size_mb`),
-    /// plus room for the form around one.
-    static let bodyLimit = 101 << 20
+    /// Body cap of a file submission (`LocalFileUploader.bodyLimit`).
+    static let bodyLimit = LocalFileUploader.bodyLimit
 
     /// The largest text field of a form (options are short).
     static let fieldLimit = 64 * 1024
@@ -35,12 +34,9 @@ struct FileSubmission: Sendable {
 
     /// The form of a request body, or nil for JSON (or anything else, left to the JSON path's checks).
     static func form(contentType: String?) -> Form? {
-        let type = (contentType ?? "").lowercased()
-        if type.hasPrefix("multipart/form-data") { return .multipart }
-        if type.hasPrefix("audio/") || type.hasPrefix("video/") || type.hasPrefix("application/octet-stream") {
-            return .rawAudio(contentType: contentType ?? "application/octet-stream")
-        }
-        return nil
+        guard BodyLimitClass.carriesFiles(contentType: contentType) else { return nil }
+        if (contentType ?? "").lowercased().hasPrefix("multipart/form-data") { return .multipart }
+        return .rawAudio(contentType: contentType ?? "application/octet-stream")
     }
 
     /// Uploads the request's files and returns the submission with their `oss://` URLs.

@@ -98,7 +98,7 @@ struct OpenAIRoutes: Sendable {
         }
         do {
             return try await SpooledForm.read(
-                body, boundary: boundary, fileField: "file", fileLimit: FileSubmission.bodyLimit,
+                body, boundary: boundary, fileField: "file", fileLimit: LocalFileUploader.bodyLimit,
                 fieldLimit: OpenAITranscriptionRequest.fieldLimit)
         } catch let error as MultipartFormError {
             throw formError(error)

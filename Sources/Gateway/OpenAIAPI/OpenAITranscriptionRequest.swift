@@ -56,7 +56,7 @@ struct OpenAITranscriptionRequest: Sendable {
 
     /// The same for a form whose file was spooled to disk (`size` bytes, starting with `leadingBytes`), to be sent
     /// as a transcription job: the audio is a placeholder `oss://` URL until the file is uploaded (as in
-    /// `FileSubmissionOptions`); validation is the same, so nothing is uploaded for a request that would fail.
+    /// the local API's file submissions); validation is the same, so nothing is uploaded for a request that would fail.
     static func parse(
         _ parts: [FormPart], spooledSize size: Int, leadingBytes: [UInt8], catalog: OpenAIModelCatalog
     ) throws(GatewayError) -> OpenAITranscriptionRequest {

@@ -124,9 +124,16 @@ public struct GatewayError: Error, Sendable, Equatable {
                 return .upstream(.cancelled)
             }
         case is CancellationError: return .upstream(.cancelled)
-        case let store as JobStoreError:
-            return GatewayError(status: 503, code: "store_unavailable", message: "the job store failed: \(store.message)")
+        case let convertible as GatewayErrorConvertible:
+            return convertible.gatewayError
         default: return GatewayError(status: 500, code: "internal_error", message: "unexpected error: \(type(of: error))")
         }
     }
+}
+
+/// An error of a part of the gateway that knows how it is answered (e.g. the job store's), so this folder need not
+/// know that part.
+protocol GatewayErrorConvertible: Error {
+    /// The answer for this error.
+    var gatewayError: GatewayError { get }
 }

@@ -34,8 +34,8 @@ final class GatewayHandler: HTTPHandler {
         case .json: return configuration.jsonBodyLimit
         case .audio: return configuration.audioBodyLimit
         case .files:
-            let isFile = FileSubmission.form(contentType: head.headers["Content-Type"]) != nil
-            return isFile ? FileSubmission.bodyLimit : configuration.jsonBodyLimit
+            let isFile = BodyLimitClass.carriesFiles(contentType: head.headers["Content-Type"])
+            return isFile ? BodyLimitClass.filesLimit : configuration.jsonBodyLimit
         }
     }
 

@@ -29,6 +29,17 @@ public enum BodyLimitClass: Sendable {
     case audio
     /// Files for the temporary storage (a JSON body on the same route keeps the JSON cap).
     case files
+
+    /// The cap of a body carrying files for DashScope's temporary storage: it takes files up to 100 MB
+    /// (`max_file_size_mb`), plus room for the form around one.
+    public static let filesLimit = 101 << 20
+
+    /// True for a body that carries files (a form, or raw audio or video) rather than JSON.
+    static func carriesFiles(contentType: String?) -> Bool {
+        let type = (contentType ?? "").lowercased()
+        return type.hasPrefix("multipart/form-data") || type.hasPrefix("audio/") || type.hasPrefix("video/")
+            || type.hasPrefix("application/octet-stream")
+    }
 }
 
 /// One route: method, path pattern, policy and handler.

@@ -159,7 +159,9 @@ let streamingFlash = jsonBody(#"{"audio_url": "https://example.com/a.wav", "stre
             }
             #expect(h.simulatorServer.activeRequests == 0)
             #expect(h.gateway.activeRequests == 0)
-            #expect(clock.now - left < .seconds(1), "upstream stream still open after the client left")
+            // Within ~0.2 s on a quiet machine (the hang-up watchdog's period); the bound leaves room for a busy
+            // test process, whose two cooperative threads also run the watchdog.
+            #expect(clock.now - left < .seconds(3), "upstream stream still open after the client left")
         }
     }
 }

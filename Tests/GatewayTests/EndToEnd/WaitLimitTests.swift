@@ -18,9 +18,11 @@ import Testing
         slow.pendingDuration = .seconds(60)
         try await GatewayHarness.with(simulatorConfiguration: slow, configure: { $0.maxWaiters = 1 }) { h in
             let id = try await Self.submit(h)
-            let holder = Task { try await h.request("GET", "/v1/transcriptions/\(id)?wait=2") }
+            // The holder keeps its slot for 6 s, long enough for a busy test process to send the second request
+            // while it waits; the second asks for 1 s, so a wait it was wrongly granted stays short.
+            let holder = Task { try await h.request("GET", "/v1/transcriptions/\(id)?wait=6") }
             while Self.queries(h, id) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let skipped = try await h.request("GET", "/v1/transcriptions/\(id)?wait=2")
+            let skipped = try await h.request("GET", "/v1/transcriptions/\(id)?wait=1")
             #expect(skipped.status == 200)
             #expect(skipped.json["status"] as? String == "PENDING")
             #expect(skipped.header("X-FunASR-Wait") == "skipped")

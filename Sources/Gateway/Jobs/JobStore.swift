@@ -122,3 +122,10 @@ public struct JobStoreError: Error, Sendable, CustomStringConvertible {
     /// The message.
     public var description: String { message }
 }
+
+extension JobStoreError: GatewayErrorConvertible {
+    /// 503 `store_unavailable`: the request needed the store and it failed.
+    var gatewayError: GatewayError {
+        GatewayError(status: 503, code: "store_unavailable", message: "the job store failed: \(message)")
+    }
+}

@@ -14,6 +14,9 @@ struct LocalFileUploader: Sendable {
     /// A policy is fetched again once this much of its lifetime has passed (a long series of uploads outlives one).
     static let refreshFraction = 0.5
 
+    /// Body cap of a request carrying files for the storage (`BodyLimitClass.filesLimit`).
+    static let bodyLimit = BodyLimitClass.filesLimit
+
     init(client: DashScopeClient, model: String, call: CallContext) {
         self.client = client
         self.model = model
