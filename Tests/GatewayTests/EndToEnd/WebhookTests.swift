@@ -206,4 +206,33 @@ final class WebhookReceiver: HTTPHandler {
             #expect((raw.error["message"] as? String ?? "").contains("callback_url"))
         }
     }
+
+    @Test func pendingDeliveriesSurviveARestart() async throws {
+        let receiver = WebhookReceiver(script: Array(repeating: HTTPResponse(status: 503), count: 1000))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hooks-\(UUID().uuidString).sqlite").path
+        try await receiver.serving { port in
+            var id = ""
+            try await GatewayHarness.with(configure: Self.configure(store: .file(path))) { h in
+                id = try await Self.submitAndFinish(h, callback: "http://127.0.0.1:\(port)/hook")
+                let webhook = try await Self.webhook(h, id) { !Self.attempts($0).isEmpty }
+                #expect(Self.attempts(webhook).first?["status_code"] as? Int == 503)
+            }
+            receiver.script.withLock { $0.removeAll() }
+            try await GatewayHarness.with(configure: Self.configure(store: .file(path))) { h in
+                let webhook = try await Self.webhook(h, id) { $0["state"] as? String == "delivered" }
+                #expect(webhook["state"] as? String == "delivered", "the restarted gateway retried the pending delivery")
+                let codes = Self.attempts(webhook).compactMap { $0["status_code"] as? Int }
+                #expect(codes.first == 503 && codes.last == 200)
+            }
+        }
+    }
+
+    @Test func theConfigReportRedactsTheSecret() {
+        var config = GatewayConfiguration()
+        config.webhooks.secret = Self.secret
+        config.webhooks.allow = ["127.0.0.1"]
+        let text = ConfigurationReport(configuration: config, keySource: nil).text
+        #expect(!text.contains(Self.secret))
+        #expect(text.contains("webhook_secret") && text.contains("<redacted>"))
+    }
 }
