@@ -34,13 +34,14 @@ struct WebhookDeliverer: Sendable {
 
     /// One attempt, recorded on the job.
     func attempt(_ webhook: StoredWebhook) async {
-        guard let secret = configuration.secret, let job = try? await store.job(webhook.taskID),
-              let view = job.upstreamView, let json = JSONValue.parse(view), let task = try? TaskQueryResponse(json: json)
-        else { return }
-        var current = job
-        current.webhook = webhook
-        let body = TranscriptionRoutes.view(task, job: current).serialized()
+        guard let secret = configuration.secret, var job = try? await store.job(webhook.taskID) else { return }
         let now = JobKeeper.now()
+        guard let view = job.upstreamView, let json = JSONValue.parse(view), let task = try? TaskQueryResponse(json: json) else {
+            await record(.failure("the job view is not available"), on: webhook, at: now)
+            return
+        }
+        job.webhook = webhook
+        let body = TranscriptionRoutes.view(task, job: job).serialized()
         let timestamp = now / 1000
         let headers = [
             ("Content-Type", "application/json"), ("User-Agent", "funasr-gateway-webhook"),
