@@ -28,7 +28,8 @@ struct WebhookResolver: Sendable {
         if configuration.allows(host), let first = addresses.first { return .success(first) }
         for address in addresses {
             if let restriction = address.restriction, !configuration.allows(address.text) {
-                return .failure(WebhookRefusal("\(host) resolves to a \(restriction) address (\(address.text)), not allowed"))
+                let how = address == WebhookAddress(literal: host) ? "is" : "resolves to"
+                return .failure(WebhookRefusal("\(host) \(how) a \(restriction) address (\(address.text)), not in the webhook allow-list"))
             }
         }
         guard let first = addresses.first else { return .failure(WebhookRefusal("no address for \(host)")) }
