@@ -22,6 +22,9 @@ public final class Gateway: Sendable {
     /// Follows open jobs in the background (when configured).
     private let poller: JobPoller
     private let polling = Mutex<Task<Void, Never>?>(nil)
+    /// Delivers due webhooks in the background (when a webhook secret is configured).
+    private let deliverer: WebhookDeliverer
+    private let delivering = Mutex<Task<Void, Never>?>(nil)
 
     /// Builds the gateway; throws when the configuration is invalid.
     public init(configuration: GatewayConfiguration, logger: Logger) throws(ConfigurationError) {
@@ -38,6 +41,7 @@ public final class Gateway: Sendable {
         let queries = TaskQueries(client: client, budget: QueryBudget(rate: configuration.pollRate))
         let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
         self.poller = JobPoller(keeper: jobs, logger: logger)
+        self.deliverer = WebhookDeliverer(store: store, configuration: configuration.webhooks, logger: logger)
         let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,
@@ -46,7 +50,7 @@ public final class Gateway: Sendable {
         routes += TranscriptionRoutes(
             client: client, maxWaitSeconds: configuration.maxWaitSeconds, jobs: jobs,
             waitSlots: WaitSlots(limit: configuration.maxWaiters),
-            inlineTranscriptsBudget: configuration.inlineTranscriptsBudget
+            inlineTranscriptsBudget: configuration.inlineTranscriptsBudget, webhooks: configuration.webhooks
         ).routes
         routes += VocabularyRoutes(client: client).routes
         routes += RecognitionRoutes(client: client, region: configuration.region, events: events).routes
@@ -87,6 +91,10 @@ public final class Gateway: Sendable {
             let poller = poller
             polling.withLock { $0 = Task { await poller.run() } }
         }
+        if configuration.webhooks.secret != nil {
+            let deliverer = deliverer
+            delivering.withLock { $0 = Task { await deliverer.run() } }
+        }
         let endpoint = client.endpoint.origin
         logger.info("funasr-gateway listening", metadata: [
             "address": "\(ListenAddress(host: configuration.listen.host, port: server.port))",
@@ -119,6 +127,7 @@ public final class Gateway: Sendable {
         await server.shutdown(drainTimeout: .seconds(configuration.drainTimeoutSeconds))
         pruner.withLock { $0?.cancel() }
         polling.withLock { $0?.cancel() }
+        delivering.withLock { $0?.cancel() }
         await client.shutdown()
         logger.info("funasr-gateway stopped")
     }

@@ -98,6 +98,18 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("poll-rate"), help: "DashScope task queries per second, waiting clients and the background poller together; at most 20 [env: FUNASR_GATEWAY_POLL_RATE] (default: 10).")
     var pollRate: Double?
 
+    @Option(name: .customLong("webhook-url"), help: "Default webhook callback for local submits without callback_url [env: FUNASR_GATEWAY_WEBHOOK_URL].")
+    var webhookURL: String?
+
+    @Option(name: .customLong("webhook-secret"), help: "Webhook signing secret (≥ 16 bytes) [env: FUNASR_GATEWAY_WEBHOOK_SECRET]. Prefer --webhook-secret-file: flags are visible in ps.")
+    var webhookSecret: String?
+
+    @Option(name: .customLong("webhook-secret-file"), help: "File holding the webhook signing secret; without a secret callback_url is refused [env: FUNASR_GATEWAY_WEBHOOK_SECRET_FILE].")
+    var webhookSecretFile: String?
+
+    @Option(name: .customLong("webhook-allow"), help: "Comma-separated hosts or addresses a webhook may reach although loopback, private or link-local [env: FUNASR_GATEWAY_WEBHOOK_ALLOW].")
+    var webhookAllow: String?
+
     /// Builds the configuration from flags, then environment, then defaults (without the simulator).
     func configuration(environment: [String: String]) throws -> GatewayConfiguration {
         var config = GatewayConfiguration()
@@ -166,6 +178,9 @@ struct GatewayOptions: ParsableArguments {
         if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }
         let aliasEntries = modelAliases.isEmpty ? (environment["FUNASR_GATEWAY_MODEL_ALIASES"] ?? "").split(separator: ",").map(String.init) : modelAliases
         config.openAIModelAliases = try GatewayConfiguration.parseModelAliases(aliasEntries)
+        config.webhooks.secret = try loadWebhookSecret(environment: environment)
+        config.webhooks.defaultURL = (webhookURL ?? environment["FUNASR_GATEWAY_WEBHOOK_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        config.webhooks.allow = GatewayConfiguration.parseTokens(webhookAllow ?? environment["FUNASR_GATEWAY_WEBHOOK_ALLOW"] ?? "")
         return config
     }
 

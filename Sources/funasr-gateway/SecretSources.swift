@@ -23,6 +23,21 @@ extension GatewayOptions {
         }
     }
 
+    /// The webhook secret: `--webhook-secret`, `--webhook-secret-file`, `FUNASR_GATEWAY_WEBHOOK_SECRET`,
+    /// `FUNASR_GATEWAY_WEBHOOK_SECRET_FILE`, first set wins (a file's surrounding white space is dropped).
+    func loadWebhookSecret(environment: [String: String]) throws -> String? {
+        if let secret = webhookSecret, !secret.isEmpty { return secret }
+        let path = webhookSecretFile.flatMap { $0.isEmpty ? nil : $0 }
+        if path == nil, let secret = environment["FUNASR_GATEWAY_WEBHOOK_SECRET"], !secret.isEmpty { return secret }
+        guard let path = path ?? environment["FUNASR_GATEWAY_WEBHOOK_SECRET_FILE"], !path.isEmpty else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError("cannot read the webhook secret file \(path)")
+        }
+        let secret = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        if secret.isEmpty { throw ConfigurationError("the webhook secret file \(path) is empty") }
+        return secret
+    }
+
     /// Local tokens: `--tokens`, `--tokens-file`, `FUNASR_GATEWAY_TOKENS`, `FUNASR_GATEWAY_TOKENS_FILE`, first set wins.
     func loadLocalTokens(environment: [String: String]) throws -> [String] {
         if let list = tokens, !list.isEmpty { return GatewayConfiguration.parseTokens(list) }

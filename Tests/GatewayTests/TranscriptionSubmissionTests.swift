@@ -181,7 +181,7 @@ import Testing
 
     @Test("an unknown field is named, even when null, with the allowed list")
     func unknownField() {
-        let allowed = "channel_id, diarization_enabled, file_url, file_urls, label, language_hints, model, parameters, "
+        let allowed = "callback_url, channel_id, diarization_enabled, file_url, file_urls, label, language_hints, model, parameters, "
             + "speaker_count, special_word_filter, vocabulary_id"
         #expect(throws: RequestValidationError(
             "unknown field 'lanugage_hints'; allowed fields are " + allowed, field: "lanugage_hints"

@@ -67,6 +67,8 @@ public struct GatewayConfiguration: Sendable {
     /// Whether a background poller follows open jobs (on in the command; off by default here, so tests decide
     /// which upstream calls happen).
     public var backgroundPolling = false
+    /// Webhooks: the signing secret, a default callback, the SSRF allow-list and the retry pace.
+    public var webhooks = WebhookConfiguration()
 
     /// Creates the default configuration.
     public init() {}
@@ -115,12 +117,31 @@ public struct GatewayConfiguration: Sendable {
         if case .file(let path) = store, path.isEmpty {
             throw ConfigurationError("the job store path must not be empty (or use --store memory)")
         }
+        try validateWebhooks()
         if maxWaiters < 0 || inlineTranscriptsBudget < 0 {
             throw ConfigurationError("the wait and inline-transcript limits must not be negative")
         }
         if maxWaitSeconds < 0 || drainTimeoutSeconds < 0 || shutdownDelaySeconds < 0 || jsonBodyLimit <= 0
             || audioBodyLimit <= 0 || bodyMemoryLimit <= 0 {
             throw ConfigurationError("limits and timeouts must be positive")
+        }
+    }
+
+    private func validateWebhooks() throws(ConfigurationError) {
+        if let secret = webhooks.secret, secret.utf8.count < 16 {
+            throw ConfigurationError("the webhook secret must be at least 16 bytes")
+        }
+        if let url = webhooks.defaultURL {
+            if case .failure(let problem) = CallbackURL.parse(url) {
+                throw ConfigurationError("the default webhook URL \(problem.reason)")
+            }
+            if webhooks.secret == nil {
+                throw ConfigurationError("a default webhook URL needs a webhook secret (--webhook-secret-file): unsigned webhooks are refused")
+            }
+        }
+        if webhooks.retryBase <= .zero || webhooks.pollInterval <= .zero || webhooks.attemptTimeout <= .zero
+            || webhooks.giveUpAfterBases < 1 {
+            throw ConfigurationError("the webhook retry base, poll interval, attempt timeout and give-up time must be positive")
         }
     }
 

@@ -287,6 +287,19 @@ paths:
         and kept (`--retention-days`, default 30), so the task and its transcripts stay available after DashScope
         forgets them (24 hours) and across restarts.
 
+        **Webhooks.** With `callback_url` (or the gateway's `--webhook-url` default) the gateway POSTs the task view
+        (the JSON of `GET /v1/transcriptions/{id}`) to it once when the task ends, with `Content-Type:
+        application/json`, `X-FunASR-Webhook-Id` (one per task event, the same on every retry: deduplicate on it),
+        `X-FunASR-Webhook-Timestamp` (unix seconds) and `X-FunASR-Webhook-Signature: v1=<hex>`, the hex
+        HMAC-SHA256 of `<timestamp>.<body>` under the gateway's webhook secret. A receiver recomputes it over the raw
+        body, compares in constant time and refuses timestamps older than 5 minutes. Any 2xx is success; anything
+        else (a 3xx too: redirects are not followed), a connection error or 10 s without an answer is retried after
+        10 s, 30 s, 1 min, 5 min, 30 min, then hourly, for 24 hours. Attempts show on the task view as `webhook`.
+        Without a webhook secret on the gateway `callback_url` is refused (400). SSRF rule: a callback whose host is
+        or resolves to a loopback, private, link-local (cloud metadata included), unspecified or multicast address
+        is refused unless the host or address is in `--webhook-allow`: at submit for an IP literal, else at the
+        attempt (recorded, never connected); the gateway connects to the address it checked.
+
         **Idempotency-Key.** A repeat of a submit with the same key and the same request (method, query, content
         type and body; for a streamed raw body its length) answers the first answer again (same status and body,
         `Idempotent-Replayed: true`) and never submits twice. The same key with a different request is 422
@@ -308,6 +321,12 @@ paths:
           description: Raw-body form only. The client's label for the job (kept by the gateway, never sent to DashScope).
           schema:
             type: string
+        - name: callback_url
+          in: query
+          description: Raw-body form only. Where the gateway POSTs the signed task view when the task ends (see Webhooks above).
+          schema:
+            type: string
+            maxLength: 2048
         - name: model
           in: query
           description: Raw-body form only. The DashScope model (default `fun-asr`); the upload is bound to it.
@@ -2446,6 +2465,12 @@ components:
           type: [string, 'null']
           minLength: 1
           maxLength: 200
+        callback_url:
+          description: |
+            An http or https URL (no user info, at most 2048 characters) the gateway POSTs the signed task view to
+            when the task ends; needs a webhook secret on the gateway. See the submit operation's Webhooks notes.
+          type: [string, 'null']
+          maxLength: 2048
       oneOf:
         - required: [file_url]
           properties:
@@ -2506,6 +2531,9 @@ components:
           type: string
         label:
           description: The client's label for the job.
+          type: string
+        callback_url:
+          description: Where the gateway POSTs the signed task view when the task ends.
           type: string
     UploadedFile:
       description: A local file uploaded to DashScope's temporary storage for this task.
@@ -2605,8 +2633,41 @@ components:
         label:
           description: The label given at submit (tasks submitted through the gateway only).
           type: string
+        webhook:
+          $ref: '#/components/schemas/Webhook'
         request_id:
           type: string
+    Webhook:
+      description: The task's webhook (tasks submitted with a callback only) and every delivery attempt so far.
+      type: object
+      additionalProperties: false
+      required: [url, state, attempts]
+      properties:
+        url:
+          type: string
+        state:
+          description: pending (not yet ended, or retrying), delivered (a 2xx came back) or failed (gave up after 24 h).
+          type: string
+          enum: [pending, delivered, failed]
+        attempts:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [at]
+            properties:
+              at:
+                description: When the attempt was made (UTC).
+                type: string
+              status_code:
+                description: The receiver's HTTP status, when it answered.
+                type: integer
+              error:
+                description: Why the attempt failed without a 2xx (refused address, connection error, timeout, redirect).
+                type: string
+              next_retry_at:
+                description: When the next attempt is due (UTC), unless this one succeeded or was the last.
+                type: string
     TaskFile:
       type: object
       additionalProperties: false

@@ -30,16 +30,40 @@ struct JobKeeper: Sendable {
         status == .succeeded || status == .failed || status == .canceled
     }
 
-    /// Records a task just submitted.
-    func recordSubmit(taskID: String, model: String, label: String?, source: String, status: TaskStatus) async {
+    /// Records a task just submitted, with its webhook when it has a callback URL.
+    func recordSubmit(
+        taskID: String, model: String, label: String?, source: String, status: TaskStatus, callbackURL: String? = nil
+    ) async {
         let job = StoredJob(
             taskID: taskID, model: model, label: label, source: source, submittedAt: Self.now(), status: status.rawValue)
         await logging("record the submit of \(taskID)") { () async throws(JobStoreError) in try await store.insert(job) }
+        if let callbackURL {
+            let webhook = StoredWebhook(taskID: taskID, url: callbackURL)
+            await logging("record the webhook of \(taskID)") { () async throws(JobStoreError) in try await store.saveWebhook(webhook) }
+        }
     }
 
-    /// The stored job, or nil (also when the store failed: logged).
+    /// The stored job with its webhook, or nil (also when the store failed: logged).
     func job(_ id: String) async -> StoredJob? {
-        await logging("read job \(id)") { () async throws(JobStoreError) in try await store.job(id) } ?? nil
+        guard var job = await logging("read job \(id)", { () async throws(JobStoreError) in try await store.job(id) }) ?? nil
+        else { return nil }
+        job.webhook = await logging("read the webhook of \(id)") { () async throws(JobStoreError) in try await store.webhook(id) } ?? nil
+        return job
+    }
+
+    /// Makes the job's webhook due now, once, when the job has just been seen to end.
+    private func triggerWebhook(_ job: inout StoredJob, status: TaskStatus) async {
+        guard var webhook = job.webhook, webhook.state == "pending", webhook.eventID == nil else { return }
+        let now = Self.now()
+        let (id, eventID) = (job.taskID, "evt_\(job.taskID)_\(status.rawValue.lowercased())")
+        let triggered = await logging("make the webhook of \(id) due") { () async throws(JobStoreError) in
+            try await store.triggerWebhook(id, eventID: eventID, now: now)
+        }
+        guard triggered == true else { return }
+        webhook.eventID = eventID
+        webhook.nextAttemptAt = now
+        webhook.dueSince = now
+        job.webhook = webhook
     }
 
     /// The job when it ended and its documents are kept: the store answers it alone.
@@ -70,6 +94,7 @@ struct JobKeeper: Sendable {
         }
         job.status = task.output.taskStatus.rawValue
         job.upstreamView = view
+        if ended { await triggerWebhook(&job, status: task.output.taskStatus) }
         guard ended, keepDocuments, !job.documentsKept else { return job }
         for (index, result) in (task.output.results ?? []).enumerated() {
             guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else { continue }

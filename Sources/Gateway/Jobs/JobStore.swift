@@ -31,6 +31,8 @@ public struct StoredJob: Sendable, Equatable {
     public var documentsKept: Bool
     /// When the gateway first saw the task end; retention counts from here.
     public var endedAt: Int64?
+    /// The job's webhook, when it has one (filled by `JobKeeper.job`, not by the store's `job`).
+    public var webhook: StoredWebhook?
 
     /// Creates a record of a fresh submit.
     public init(
@@ -109,6 +111,15 @@ public protocol JobStore: Sendable {
     func completeKey(_ key: String, status: Int, body: [UInt8]) async throws(JobStoreError)
     /// Gives a key back after its submit failed, so a retry may submit.
     func releaseKey(_ key: String) async throws(JobStoreError)
+    /// Creates or replaces a job's webhook (ignored when the job is unknown).
+    func saveWebhook(_ webhook: StoredWebhook) async throws(JobStoreError)
+    /// The job's webhook, or nil.
+    func webhook(_ taskID: String) async throws(JobStoreError) -> StoredWebhook?
+    /// Makes a job's webhook due at `now` with this event id, only if no event was ever set (once per job, even
+    /// when several observers see the end at the same time); false when it was already triggered or is unknown.
+    func triggerWebhook(_ taskID: String, eventID: String, now: Int64) async throws(JobStoreError) -> Bool
+    /// Pending webhooks whose next attempt is due at `now`, soonest first.
+    func dueWebhooks(now: Int64, limit: Int) async throws(JobStoreError) -> [StoredWebhook]
 }
 
 /// The store could not be read or written.

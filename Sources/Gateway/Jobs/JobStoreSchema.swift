@@ -32,6 +32,19 @@ enum JobStoreSchema {
             body BLOB
         );
         """,
+        // 2: webhooks, one per job (older databases simply have none).
+        """
+        CREATE TABLE webhooks (
+            task_id TEXT PRIMARY KEY REFERENCES jobs (task_id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            state TEXT NOT NULL,
+            event_id TEXT,
+            next_attempt_at INTEGER,
+            due_since INTEGER,
+            attempts BLOB NOT NULL
+        );
+        CREATE INDEX webhooks_due ON webhooks (next_attempt_at) WHERE state = 'pending';
+        """,
     ]
 
     /// Applies every step the database has not seen yet; refuses a database from a newer gateway.

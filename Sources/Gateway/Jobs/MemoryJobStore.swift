@@ -6,6 +6,7 @@ public final class MemoryJobStore: JobStore {
         var jobs: [String: StoredJob] = [:]
         var documents: [String: [Int: [UInt8]]] = [:]
         var keys: [String: (fingerprint: String, createdAt: Int64, answer: (status: Int, body: [UInt8])?)] = [:]
+        var webhooks: [String: StoredWebhook] = [:]
     }
 
     private let state = Mutex(State())
@@ -53,6 +54,7 @@ public final class MemoryJobStore: JobStore {
     public func delete(_ taskID: String) throws(JobStoreError) -> Bool {
         state.withLock { state in
             state.documents[taskID] = nil
+            state.webhooks[taskID] = nil
             return state.jobs.removeValue(forKey: taskID) != nil
         }
     }
@@ -81,6 +83,7 @@ public final class MemoryJobStore: JobStore {
             for id in old {
                 state.jobs[id] = nil
                 state.documents[id] = nil
+                state.webhooks[id] = nil
             }
             state.keys = state.keys.filter { $0.value.createdAt >= cutoff }
             return old.count
@@ -108,5 +111,33 @@ public final class MemoryJobStore: JobStore {
     /// Gives a key back.
     public func releaseKey(_ key: String) throws(JobStoreError) {
         state.withLock { if $0.keys[key]?.answer == nil { $0.keys[key] = nil } }
+    }
+
+    /// Creates or replaces a job's webhook.
+    public func saveWebhook(_ webhook: StoredWebhook) throws(JobStoreError) {
+        state.withLock { if $0.jobs[webhook.taskID] != nil { $0.webhooks[webhook.taskID] = webhook } }
+    }
+
+    /// The job's webhook, or nil.
+    public func webhook(_ taskID: String) throws(JobStoreError) -> StoredWebhook? {
+        state.withLock { $0.webhooks[taskID] }
+    }
+
+    /// Makes the webhook due once.
+    public func triggerWebhook(_ taskID: String, eventID: String, now: Int64) throws(JobStoreError) -> Bool {
+        state.withLock { state in
+            guard var webhook = state.webhooks[taskID], webhook.eventID == nil else { return false }
+            webhook.eventID = eventID
+            webhook.nextAttemptAt = now
+            webhook.dueSince = now
+            state.webhooks[taskID] = webhook
+            return true
+        }
+    }
+
+    /// Due pending webhooks, soonest first.
+    public func dueWebhooks(now: Int64, limit: Int) throws(JobStoreError) -> [StoredWebhook] {
+        let due = state.withLock { $0.webhooks.values.filter { $0.state == "pending" && ($0.nextAttemptAt ?? .max) <= now } }
+        return Array(due.sorted { ($0.nextAttemptAt ?? 0, $0.taskID) < ($1.nextAttemptAt ?? 0, $1.taskID) }.prefix(limit))
     }
 }

@@ -169,4 +169,50 @@ public final class SQLiteJobStore: JobStore {
             try db.query("DELETE FROM idempotency_keys WHERE key = ? AND status IS NULL", [.text(key)])
         }
     }
+
+    private static let webhookColumns = "task_id, url, state, event_id, next_attempt_at, due_since, attempts"
+
+    private static func webhook(_ row: [SQLiteValue]) -> StoredWebhook {
+        StoredWebhook(
+            taskID: row[0].string ?? "", url: row[1].string ?? "", state: row[2].string ?? "pending", eventID: row[3].string,
+            nextAttemptAt: row[4].int, dueSince: row[5].int, attempts: row[6].bytes ?? Array("[]".utf8))
+    }
+
+    /// Creates or replaces a job's webhook (only for a known job).
+    public func saveWebhook(_ webhook: StoredWebhook) async throws(JobStoreError) {
+        try await run { db throws(SQLiteError) in
+            try db.query(
+                "INSERT OR REPLACE INTO webhooks (\(Self.webhookColumns)) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE task_id = ?)",
+                [.text(webhook.taskID), .text(webhook.url), .text(webhook.state), webhook.eventID.map(SQLiteValue.text) ?? .null,
+                 webhook.nextAttemptAt.map(SQLiteValue.integer) ?? .null, webhook.dueSince.map(SQLiteValue.integer) ?? .null,
+                 .blob(webhook.attempts), .text(webhook.taskID)])
+        }
+    }
+
+    /// The job's webhook, or nil.
+    public func webhook(_ taskID: String) async throws(JobStoreError) -> StoredWebhook? {
+        try await run { db throws(SQLiteError) in
+            try db.query("SELECT \(Self.webhookColumns) FROM webhooks WHERE task_id = ?", [.text(taskID)]).first.map(Self.webhook)
+        }
+    }
+
+    /// Makes the webhook due once (the `event_id IS NULL` condition makes a second trigger a no-op).
+    public func triggerWebhook(_ taskID: String, eventID: String, now: Int64) async throws(JobStoreError) -> Bool {
+        try await run { db throws(SQLiteError) in
+            try db.query(
+                "UPDATE webhooks SET event_id = ?, next_attempt_at = ?, due_since = ? WHERE task_id = ? AND event_id IS NULL",
+                [.text(eventID), .integer(now), .integer(now), .text(taskID)])
+            return db.changes > 0
+        }
+    }
+
+    /// Due pending webhooks, soonest first.
+    public func dueWebhooks(now: Int64, limit: Int) async throws(JobStoreError) -> [StoredWebhook] {
+        try await run { db throws(SQLiteError) in
+            try db.query(
+                "SELECT \(Self.webhookColumns) FROM webhooks WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, task_id LIMIT ?",
+                [.integer(now), .integer(Int64(limit))]
+            ).map(Self.webhook)
+        }
+    }
 }

@@ -15,6 +15,8 @@ public struct TranscriptionSubmission: Sendable, Equatable {
     public var parameters: [String: JSONValue]
     /// The client's own label for the job (kept by the gateway, never sent upstream; filters the store's list).
     public var label: String?
+    /// Where the gateway POSTs the job view when the job ends (validated syntax; the SSRF rule applies later).
+    public var callbackURL: String?
 
     /// The model used when the body names none.
     public static let defaultModel = "fun-asr"
@@ -24,6 +26,7 @@ public struct TranscriptionSubmission: Sendable, Equatable {
     public static let allowedFields: Set<String> = [
         "file_url", "file_urls", "model", "language_hints", "diarization_enabled", "speaker_count",
         "vocabulary_id", "channel_id", "special_word_filter", "parameters", "label",
+        "callback_url",
     ]
     /// The longest `label`, in bytes.
     public static let maxLabelBytes = 200
@@ -73,6 +76,18 @@ public struct TranscriptionSubmission: Sendable, Equatable {
         fileURLs = try Self.fileURLs(single: fields["file_url"], list: fields["file_urls"])
         parameters = try Self.parameters(fields)
         label = try Self.label(fields["label"])
+        callbackURL = try Self.callbackURL(fields["callback_url"])
+    }
+
+    private static func callbackURL(_ value: JSONValue?) throws(RequestValidationError) -> String? {
+        guard let value else { return nil }
+        guard let text = value.stringValue else {
+            throw RequestValidationError("callback_url must be a string (an http or https URL)", field: "callback_url")
+        }
+        if case .failure(let problem) = CallbackURL.parse(text) {
+            throw RequestValidationError("callback_url \(problem.reason)", field: "callback_url")
+        }
+        return text
     }
 
     private static func label(_ value: JSONValue?) throws(RequestValidationError) -> String? {

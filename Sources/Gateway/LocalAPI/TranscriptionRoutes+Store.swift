@@ -4,14 +4,17 @@ import MicroHTTPServer
 
 /// The routes' answers from the job store: a kept job, the store's listing, and forgetting a job.
 extension TranscriptionRoutes {
-    /// The task view, with the client's label when the store knows the job.
+    /// The task view, with the client's label and the webhook's state and attempts when the store knows the job.
     static func view(_ task: TaskQueryResponse, job: StoredJob?) -> JSONValue {
-        var view = TaskView.render(task)
-        if let label = job?.label, case .object(var object) = view {
-            object["label"] = .string(label)
-            view = .object(object)
+        guard case .object(var object) = TaskView.render(task) else { return TaskView.render(task) }
+        if let label = job?.label { object["label"] = .string(label) }
+        if let webhook = job?.webhook {
+            object["webhook"] = .object([
+                "url": .string(webhook.url), "state": .string(webhook.state),
+                "attempts": JSONValue.parse(webhook.attempts) ?? .array([]),
+            ])
         }
-        return view
+        return .object(object)
     }
 
     /// A finished job answered from the store alone (`X-FunASR-Source: store`); `?wait` has nothing to wait for.

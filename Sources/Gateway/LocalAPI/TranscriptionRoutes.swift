@@ -19,6 +19,8 @@ struct TranscriptionRoutes: Sendable {
     }
     /// Most bytes of result documents inlined in one response.
     var inlineTranscriptsBudget = TranscriptInliner.defaultBudget
+    /// Webhook signing, default callback and SSRF allow-list.
+    var webhooks = WebhookConfiguration()
 
     var routes: [Route] {
         [
@@ -50,9 +52,11 @@ struct TranscriptionRoutes: Sendable {
         } else {
             submission = try TranscriptionSubmission(body: context.request.body)
         }
+        let callbackURL = try WebhookSubmitCheck(configuration: webhooks).callback(for: submission)
         let task = try await client.submit(submission.upstreamBody, context.upstream)
         await jobs.recordSubmit(
-            taskID: task.taskID, model: submission.model, label: submission.label, source: "local", status: task.status)
+            taskID: task.taskID, model: submission.model, label: submission.label, source: "local", status: task.status,
+            callbackURL: callbackURL)
         var body: [String: JSONValue] = [
             "task_id": .string(task.taskID),
             "status": .string(task.status.rawValue),
