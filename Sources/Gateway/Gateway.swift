@@ -41,7 +41,9 @@ public final class Gateway: Sendable {
         let queries = TaskQueries(client: client, budget: QueryBudget(rate: configuration.pollRate))
         let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
         self.poller = JobPoller(keeper: jobs, logger: logger)
-        self.deliverer = WebhookDeliverer(store: store, configuration: configuration.webhooks, logger: logger)
+        self.deliverer = WebhookDeliverer(
+            store: store, configuration: configuration.webhooks, logger: logger,
+            renderView: { task, job in TranscriptionRoutes.view(task, job: job) })
         let events = EventStream(keepAliveInterval: configuration.keepAliveInterval, metrics: metrics)
         let readiness = ReadinessProbe(
             client: client, timeout: configuration.readinessTimeout, cacheTTL: configuration.readinessCacheTTL,

@@ -9,6 +9,9 @@ struct WebhookDeliverer: Sendable {
     let store: any JobStore
     let configuration: WebhookConfiguration
     let logger: Logger
+    /// The job view a delivery carries (the local API's, `GET /v1/transcriptions/{id}`), given by the wiring so this
+    /// folder does not depend on an API folder.
+    let renderView: @Sendable (TaskQueryResponse, StoredJob) -> JSONValue
     /// Most deliveries one round attempts.
     var batch = 50
 
@@ -41,7 +44,7 @@ struct WebhookDeliverer: Sendable {
             return
         }
         job.webhook = webhook
-        let body = TranscriptionRoutes.view(task, job: job).serialized()
+        let body = renderView(task, job).serialized()
         let timestamp = now / 1000
         let headers = [
             ("Content-Type", "application/json"), ("User-Agent", "funasr-gateway-webhook"),
