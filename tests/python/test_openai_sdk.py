@@ -127,11 +127,13 @@ def test_throttling_is_a_rate_limit_error(client, simulator, wav_bytes):
     assert raised.value.response.headers.get("retry-after") == "2"
 
 
-def test_a_file_over_the_flash_limit_is_413(client, simulator):
+def test_streaming_a_file_over_the_flash_limit_is_a_clear_400(client, simulator):
+    # Past Flash's 10 MB a file is transcribed as a job, which has no partial results to stream.
     big = b"RIFF" + b"\0" * (10 * 1024 * 1024)
-    with pytest.raises(openai.APIStatusError) as raised:
-        client.audio.transcriptions.create(file=("big.wav", big), model="whisper-1")
-    assert raised.value.status_code == 413
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.audio.transcriptions.create(file=("big.wav", big), model="whisper-1", stream=True)
+    assert raised.value.status_code == 400
+    assert raised.value.body["param"] == "stream"
     assert "10 MB" in raised.value.message
     assert generation_requests(simulator) == []
 
