@@ -41,37 +41,26 @@ struct FileSubmission: Sendable {
 
     /// Uploads the request's files and returns the submission with their `oss://` URLs.
     func prepare(_ form: Form, _ context: RouteContext) async throws -> (TranscriptionSubmission, [UploadedFile]) {
-        let files: [(name: String, contentType: String, bytes: [UInt8])]
-        var submission: TranscriptionSubmission
         switch form {
         case .multipart:
-            if let stream = context.request.bodyStream {
-                return try await spooledMultipart(stream, context)
-            }
-            (files, submission) = try Self.multipartFiles(context.request)
+            return try await spooledMultipart(context)
         case .rawAudio(let contentType):
             let head = context.request.head
             let options = head.query.filter { $0.name != "filename" }
-            submission = try FileSubmissionOptions.submission(options, fileCount: 1)
+            var submission = try FileSubmissionOptions.submission(options, fileCount: 1)
             let name = head.queryValue("filename") ?? Self.defaultName(contentType: contentType)
             if let stream = context.request.bodyStream {
                 return try await streamedRawAudio(stream, name: name, contentType: contentType, submission, context)
             }
-            guard !context.request.body.isEmpty else { throw Self.emptyBody }
-            files = [(name, contentType, context.request.body)]
-        }
-        var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
-        for file in files {
-            try await uploader.checkSize(file.bytes.count, fileName: file.name)
-        }
-        var uploaded: [UploadedFile] = []
-        for file in files {
+            // Not streamed: a body small enough to have arrived whole.
+            let body = context.request.body
+            guard !body.isEmpty else { throw Self.emptyBody }
+            var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
             let url = try await uploader.upload(
-                fileName: file.name, contentType: file.contentType, size: file.bytes.count, body: ChunkedBytes(bytes: file.bytes))
-            uploaded.append(UploadedFile(fileName: file.name, bytes: file.bytes.count, fileURL: url))
+                fileName: name, contentType: contentType, size: body.count, body: ChunkedBytes(bytes: body))
+            submission.fileURLs = [url]
+            return (submission, [UploadedFile(fileName: name, bytes: body.count, fileURL: url)])
         }
-        submission.fileURLs = uploaded.map(\.fileURL)
-        return (submission, uploaded)
     }
 
     /// A raw audio body uploaded as it arrives: its declared length is checked against the policy first, then its
@@ -96,17 +85,23 @@ struct FileSubmission: Sendable {
     /// A multipart body read as it arrives, each file spooled to disk (`SpooledForm`): the options are validated,
     /// every file is checked against the policy, then each is uploaded from its spool with its exact size. Memory
     /// holds the fields and a piece in flight, never a file.
-    private func spooledMultipart(
-        _ stream: RequestBodyStream, _ context: RouteContext
-    ) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+    private func spooledMultipart(_ context: RouteContext) async throws -> (TranscriptionSubmission, [UploadedFile]) {
         guard let boundary = MultipartForm.boundary(contentType: context.request.head.headers["Content-Type"]) else {
             throw GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
         }
-        let form: SpooledForm
+        let maxFiles = TranscriptionSubmission.maxFileCount + 1
+        var form = SpooledForm(
+            boundary: boundary, fileField: "file", fileLimit: Self.bodyLimit, fieldLimit: Self.fieldLimit, maxFiles: maxFiles)
         do {
-            form = try await SpooledForm.read(
-                stream, boundary: boundary, fileField: "file", fileLimit: Self.bodyLimit, fieldLimit: Self.fieldLimit,
-                maxFiles: TranscriptionSubmission.maxFileCount + 1)
+            if let stream = context.request.bodyStream {
+                form = try await SpooledForm.read(
+                    stream, boundary: boundary, fileField: "file", fileLimit: Self.bodyLimit, fieldLimit: Self.fieldLimit,
+                    maxFiles: maxFiles)
+            } else {
+                // No body was streamed (an empty one): the same reader says what is missing.
+                try form.feed(context.request.body)
+                try form.finish()
+            }
         } catch let error as MultipartFormError {
             throw Self.formError(error)
         }
@@ -162,38 +157,6 @@ struct FileSubmission: Sendable {
         case .partTooLarge(let name, let limit):
             return GatewayError.invalidRequest("form field '\(name)' is longer than \(limit) bytes", param: name)
         }
-    }
-
-    /// The file parts and the validated options of a whole multipart body.
-    static func multipartFiles(
-        _ request: HTTPRequest
-    ) throws -> ([(name: String, contentType: String, bytes: [UInt8])], TranscriptionSubmission) {
-        let parts: [FormPart]
-        do {
-            parts = try MultipartForm.parse(
-                request.body, contentType: request.head.headers["Content-Type"],
-                limit: { $0 == "file" ? Int.max : fieldLimit })
-        } catch {
-            throw formError(error)
-        }
-        var files: [(name: String, contentType: String, bytes: [UInt8])] = []
-        var fields: [(name: String, value: String)] = []
-        for part in parts {
-            if part.name == "file" {
-                let name = part.filename ?? "audio-\(files.count + 1)"
-                guard !part.body.isEmpty else {
-                    throw GatewayError.invalidRequest("file part \(files.count + 1) ('\(name)') is empty", param: "file")
-                }
-                files.append((name, part.contentType ?? "application/octet-stream", part.body))
-            } else {
-                guard let text = String(validating: part.body, as: UTF8.self) else {
-                    throw GatewayError.invalidRequest("form field '\(part.name)' is not UTF-8 text", param: part.name)
-                }
-                fields.append((part.name, text))
-            }
-        }
-        let submission = try FileSubmissionOptions.submission(fields, fileCount: files.count)
-        return (files, submission)
     }
 
     /// `audio.<format>` for a raw body's content type (`audio` when the type names no known format).

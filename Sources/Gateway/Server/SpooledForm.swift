@@ -65,6 +65,11 @@ struct SpooledForm: Sendable {
         }
     }
 
+    /// The form ended: throws unless it was complete.
+    func finish() throws {
+        try reader.finish()
+    }
+
     /// Reads a whole form from `body`. Throws `MultipartFormError`, `GatewayError` or the body's own error (413 past
     /// the route's cap).
     static func read(
@@ -74,7 +79,7 @@ struct SpooledForm: Sendable {
             boundary: boundary, fileField: fileField, fileLimit: fileLimit, fieldLimit: fieldLimit, maxFiles: maxFiles)
         do {
             for try await piece in body { try form.feed(piece) }
-            try form.reader.finish()
+            try form.finish()
         } catch {
             throw UploadedAudio.bodyError(error)
         }
