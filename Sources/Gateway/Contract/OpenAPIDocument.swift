@@ -68,8 +68,10 @@ paths:
         in DashScope's own protocol (`/api-ws/v1/inference`: run-task, binary frames, finish-task) and shows
         partial and final sentences; "Transcribe a file" uploads a dropped file to `POST /v1/transcriptions` with
         upload progress, waits for the job and offers the text and SRT/VTT downloads. Open without a token; when the
-        gateway requires tokens, the page sends the one typed in its Token field on its HTTP calls (a browser cannot
-        put one on a WebSocket). Served with a strict Content-Security-Policy (`script-src 'self'`).
+        gateway requires tokens, the page sends the one typed in its Token field as `Authorization: Bearer` on HTTP
+        calls and, since a browser cannot set headers on a WebSocket, as the subprotocol `funasr-token.<token>`
+        (offered with `funasr-gateway`, which the 101 selects; accepted on upgrades only). Served with a strict
+        Content-Security-Policy (`script-src 'self'`).
       security: []
       responses:
         '200':

@@ -25,9 +25,16 @@ struct LiveAudioRoutes: Sendable {
             throw GatewayError(status: 400, code: "websocket_handshake_invalid", message: problem)
         }
         let upstream = UpstreamLease(try await dial(head))
-        return .webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
+        var response = HTTPResponse.webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
             await LiveAudioRelay.run(client: connection, upstream: upstream.take())
         }
+        // A browser that sent its token as a subprotocol also offered `funasr-gateway`, and must see one of its
+        // offers selected or it drops the connection.
+        let offered = (head.headers["Sec-WebSocket-Protocol"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
+        if offered.contains(TokenVerifier.gatewayProtocol) {
+            response.headers.add("Sec-WebSocket-Protocol", TokenVerifier.gatewayProtocol)
+        }
+        return response
     }
 
     /// Opens DashScope's side with the gateway's key and the client's `X-DashScope-*` and `User-Agent` fields

@@ -122,7 +122,9 @@ final class GatewayHandler: HTTPHandler {
             return .refused(error, Self.errorStyle(forPath: head.path), routeName: "-")
         case .found(let route, let parameters):
             guard route.requiresAuth else { return .route(route, parameters) }
-            if !tokens.accepts(authorization: head.headers["Authorization"]) {
+            let isWebSocket = head.headers["Upgrade"]?.lowercased() == "websocket"
+            if !tokens.accepts(authorization: head.headers["Authorization"]),
+               !(isWebSocket && tokens.accepts(webSocketProtocols: head.headers["Sec-WebSocket-Protocol"])) {
                 var error = GatewayError(
                     status: 401, code: "unauthorized",
                     message: "missing or unknown local token: send Authorization: Bearer <token>")

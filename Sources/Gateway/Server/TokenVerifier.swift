@@ -22,6 +22,25 @@ public struct TokenVerifier: Sendable {
         return matched
     }
 
+    /// True when a WebSocket upgrade offers one of the tokens as the subprotocol `funasr-token.<token>` (a browser
+    /// cannot set `Authorization` on a WebSocket; this is how the page at `/` sends its token).
+    public func accepts(webSocketProtocols: String?) -> Bool {
+        guard isEnabled else { return true }
+        for offered in (webSocketProtocols ?? "").split(separator: ",") {
+            let value = offered.trimmingWhitespace()
+            guard value.hasPrefix(Self.tokenProtocolPrefix) else { continue }
+            if accepts(authorization: "Bearer " + value.dropFirst(Self.tokenProtocolPrefix.count)) { return true }
+        }
+        return false
+    }
+
+    /// The subprotocol prefix that carries a token on a WebSocket upgrade.
+    public static let tokenProtocolPrefix = "funasr-token."
+
+    /// The subprotocol the gateway selects when a client offered a token that way (never the token-bearing one, so
+    /// the token is not echoed in the 101).
+    public static let gatewayProtocol = "funasr-gateway"
+
     /// The token of a `Bearer` header value, or nil.
     public static func bearerToken(_ authorization: String?) -> String? {
         guard let authorization else { return nil }

@@ -60,7 +60,9 @@ async function startLive() {
   const source = context.createMediaStreamSource(stream);
   const frames = new AudioWorkletNode(context, 'pcm-frames');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}/api-ws/v1/inference`);
+  // A browser cannot set Authorization on a WebSocket: the token travels as a subprotocol the gateway accepts.
+  const protocols = token() ? ['funasr-gateway', 'funasr-token.' + token()] : [];
+  const socket = new WebSocket(`${scheme}//${location.host}/api-ws/v1/inference`, protocols);
   socket.binaryType = 'arraybuffer';
   const taskID = newTaskID();
   const sentences = new Map();

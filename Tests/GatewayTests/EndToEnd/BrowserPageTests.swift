@@ -111,10 +111,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let wav = directory.appendingPathComponent("speech.wav")
         try Data(OpenAIForm.wav(seconds: 4)).write(to: wav)
-        try await GatewayHarness.with { h in
+        // With local tokens on: the page sends the one typed in its Token field — as a Bearer header on HTTP calls,
+        // as the subprotocol funasr-token.<token> on the WebSocket (a browser cannot set headers there).
+        try await GatewayHarness.with(configure: { $0.tokens = [GatewayHarness.token] }) { h in
             let browser = try await Browser(fakeAudio: wav.path)
             do {
                 try await browser.open(h.base + "/")
+                try await browser.type(GatewayHarness.token, into: "#token")
                 // Live: the page streams the fake microphone; sentences come back as they are recognised.
                 try await browser.click("#start")
                 let listening = try await browser.waitFor("live-status") { $0 == "listening" }

@@ -41,8 +41,11 @@ import Testing
                 #expect(response.header("Content-Type")?.hasPrefix("text/javascript") == true)
                 #expect(response.header("X-Content-Type-Options") == "nosniff")
             }
-            // The page's API calls still need the token.
+            // The page's API calls still need the token; the subprotocol form counts only on a WebSocket upgrade.
             #expect(try await h.request("GET", "/v1/transcriptions").status == 401)
+            let sideways = try await h.request(
+                "GET", "/v1/transcriptions", headers: [("Sec-WebSocket-Protocol", "funasr-token.\(GatewayHarness.token)")])
+            #expect(sideways.status == 401)
         }
     }
 

@@ -65,6 +65,16 @@ import Testing
         #expect(TokenVerifier(tokens: []).accepts(authorization: nil))
     }
 
+    @Test func aWebSocketMayCarryItsTokenAsASubprotocol() {
+        let verifier = TokenVerifier(tokens: ["token-one-123"])
+        #expect(verifier.accepts(webSocketProtocols: "funasr-gateway, funasr-token.token-one-123"))
+        #expect(verifier.accepts(webSocketProtocols: "funasr-token.token-one-123"))
+        #expect(!verifier.accepts(webSocketProtocols: "funasr-gateway, funasr-token.token-one-12"))
+        #expect(!verifier.accepts(webSocketProtocols: "token-one-123"), "only the funasr-token. prefix carries a token")
+        #expect(!verifier.accepts(webSocketProtocols: nil))
+        #expect(TokenVerifier(tokens: []).accepts(webSocketProtocols: nil))
+    }
+
     @Test func routerMatchesParametersMethodsAndTrailingSlashes() {
         let router = Router(routes: [
             Route("GET", "/v1/transcriptions/{id}", name: "get") { _ in .init(status: 200) },
