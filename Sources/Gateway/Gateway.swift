@@ -38,7 +38,8 @@ public final class Gateway: Sendable {
         self.client = DashScopeClient(endpoint: endpoint, apiKey: apiKey, timeouts: configuration.timeouts)
         let store = try Self.openStore(configuration.store)
         self.store = store
-        let queries = TaskQueries(client: client, budget: QueryBudget(rate: configuration.pollRate))
+        let queries = TaskQueries(
+            client: client, budget: QueryBudget(rate: configuration.pollRate), reuseWindow: configuration.taskAnswerReuse)
         let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
         self.poller = JobPoller(keeper: jobs, logger: logger)
         self.deliverer = WebhookDeliverer(

@@ -173,6 +173,7 @@ struct GatewayOptions: ParsableArguments {
             config.pollRate = rate
         }
         config.backgroundPolling = true
+        config.taskAnswerReuse = .milliseconds(250)
         config.timeouts = UpstreamTimeouts(request: .seconds(upstreamTimeout), streamIdle: .seconds(streamIdleTimeout))
         config.threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
         if let model = flashModel ?? environment["FUNASR_GATEWAY_FLASH_MODEL"], !model.isEmpty { config.flashModel = model }

@@ -43,6 +43,7 @@ public struct ConfigurationReport: Sendable {
         }
         entries.append(("retention_days", "\(c.retentionDays)"))
         entries.append(("poll_rate", "\(c.pollRate)/s"))
+        entries.append(("task_answer_reuse", "\(Int(c.taskAnswerReuse / .milliseconds(1))) ms"))
         entries.append(("webhook_secret", c.webhooks.secret == nil ? "not set (callback_url refused)" : "<redacted>"))
         entries.append(("webhook_url", c.webhooks.defaultURL ?? "-"))
         entries.append(("webhook_allow", c.webhooks.allow.isEmpty ? "-" : c.webhooks.allow.joined(separator: ",")))

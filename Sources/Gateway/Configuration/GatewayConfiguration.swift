@@ -67,6 +67,9 @@ public struct GatewayConfiguration: Sendable {
     /// Whether a background poller follows open jobs (on in the command; off by default here, so tests decide
     /// which upstream calls happen).
     public var backgroundPolling = false
+    /// How long a task query's answer is reused for further GETs and waiters of the same task (250 ms in the
+    /// command; zero by default here, so each query in a test reaches the simulator).
+    public var taskAnswerReuse: Duration = .zero
     /// Webhooks: the signing secret, a default callback, the SSRF allow-list and the retry pace.
     public var webhooks = WebhookConfiguration()
 
