@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "funasr-bench",
             dependencies: [
-                "MicroHTTPServer", "ServerSentEvents", "DashScope",
+                "MicroHTTPServer", "ServerSentEvents", "DashScope", "WebSockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -233,7 +233,11 @@ note '```'
 bash "$ROOT/scripts/upload-rss.sh" "$GATEWAY" | sed "s|$ROOT/||" | tee -a "$NOTES"
 note '```'
 
-# 8. The report.
+# 8. Live audio over WebSocket: added latency per frame each way, and 1,000 sessions' memory.
+note ""
+bash "$ROOT/scripts/bench-live.sh" "$GATEWAY" "$BENCH" | tee -a "$NOTES"
+
+# 9. The report.
 query_route=task-query-passthrough; grep -q "^http	$query_route	" "$RAW" || query_route=task-query-local
 sse_route=flash-passthrough; grep -q "^sse	$sse_route	" "$RAW" || sse_route=flash-local
 [ "$query_route" = task-query-passthrough ] || note "- The query targets are judged on \`task-query-local\`: the passthrough route is not in this build."

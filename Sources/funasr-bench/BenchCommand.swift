@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmark tools for funasr-gateway (used by scripts/bench.sh).",
         subcommands: [
             SSEUpstreamCommand.self, SSEClientCommand.self, StartupCommand.self, ReportCommand.self, ClientFloorCommand.self,
-            PacedLatencyCommand.self, BadInputCommand.self, ClientCallsCommand.self,
+            PacedLatencyCommand.self, BadInputCommand.self, ClientCallsCommand.self, LiveUpstreamCommand.self,
+            LiveClientCommand.self,
         ])
 }
