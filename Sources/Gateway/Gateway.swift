@@ -60,7 +60,7 @@ public final class Gateway: Sendable {
         routes += OpsRoutes(metrics: metrics, readiness: readiness, drain: drain, simulated: configuration.simulated).routes
         routes += WebPageRoutes().routes
         routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
-        routes += LiveAudioRoutes(client: client).routes
+        routes += LiveAudioRoutes(client: client, metrics: metrics).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events, jobs: jobs).routes
         self.routes = routes
         let handler = GatewayHandler(

@@ -206,7 +206,8 @@ paths:
         `funasr_gateway_request_duration_seconds{route}`, `funasr_gateway_upstream_duration_seconds{route}`,
         `funasr_gateway_overhead_seconds{route}` (total minus upstream), `funasr_gateway_open_streams`,
         `funasr_gateway_stream_events_relayed_total`, `funasr_gateway_upstream_errors_total{code}`,
-        `funasr_gateway_upstream_retries_total`, `funasr_gateway_upstream_ready`. `route` is the route's name, never
+        `funasr_gateway_upstream_retries_total`, `funasr_gateway_upstream_ready`, `funasr_gateway_live_sessions`,
+        `funasr_gateway_live_messages_total{direction}` (`to_upstream`, `to_client`). `route` is the route's name, never
         the raw path. No key, token or client data appears in it.
       parameters:
         - $ref: '#/components/parameters/RequestId'

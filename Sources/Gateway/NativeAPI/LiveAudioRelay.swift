@@ -10,19 +10,24 @@ import WebSockets
 /// DashScope's close is relayed to the client with its code and reason, and DashScope vanishing without a close
 /// frame gives the client 1011. When either side ends, the other is closed at once.
 enum LiveAudioRelay {
-    /// Relays until either side ends, then closes both.
-    static func run(client: WebSocketChannel, upstream: WebSocketChannel) async {
+    /// Relays until either side ends, then closes both; `metrics` counts the session and its messages.
+    static func run(client: WebSocketChannel, upstream: WebSocketChannel, metrics: GatewayMetrics) async {
+        metrics.liveSessionOpened()
+        defer { metrics.liveSessionClosed() }
         try? await upstream.executeThenClose { upstreamIn, upstreamOut in
             try await client.executeThenClose { clientIn, clientOut in
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        let end = await pump(clientIn, to: upstreamOut, vanished: (.goingAway, "client went away"))
+                        let end = await pump(
+                            clientIn, to: upstreamOut, vanished: (.goingAway, "client went away"),
+                            relayed: { metrics.liveMessagesRelayed(toUpstream: true) })
                         try? await upstreamOut.write(.close(code: end.code, reason: end.reason))
                     }
                     group.addTask {
                         let end = await pump(
                             upstreamIn, to: clientOut,
-                            vanished: (.unexpectedServerError, "DashScope closed the connection without a close frame"))
+                            vanished: (.unexpectedServerError, "DashScope closed the connection without a close frame"),
+                            relayed: { metrics.liveMessagesRelayed(toUpstream: false) })
                         try? await clientOut.write(.close(code: end.code, reason: end.reason))
                     }
                     await group.next()
@@ -35,13 +40,14 @@ enum LiveAudioRelay {
     /// Copies messages until the source closes (its code and reason) or vanishes (`vanished`).
     private static func pump(
         _ source: NIOAsyncChannelInboundStream<WebSocketInbound>, to sink: NIOAsyncChannelOutboundWriter<WebSocketOutbound>,
-        vanished: (code: WebSocketErrorCode, reason: String)
+        vanished: (code: WebSocketErrorCode, reason: String), relayed: () -> Void
     ) async -> (code: WebSocketErrorCode, reason: String) {
         do {
             for try await event in source {
                 switch event {
                 case .message(let message):
                     try await sink.write(.message(message))
+                    relayed()
                 case .close(let code, let reason):
                     return (code ?? .normalClosure, reason)
                 }

@@ -12,6 +12,8 @@ import WebSockets
 /// handshake. Once both sides are open, `LiveAudioRelay` carries the frames.
 struct LiveAudioRoutes: Sendable {
     let client: DashScopeClient
+    /// Open sessions and relayed messages.
+    let metrics: GatewayMetrics
     /// The message size limit on both connections (a larger message closes the connection with 1009).
     var limits = WebSocketLimits()
 
@@ -26,7 +28,7 @@ struct LiveAudioRoutes: Sendable {
         }
         let upstream = UpstreamLease(try await dial(head))
         var response = HTTPResponse.webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
-            await LiveAudioRelay.run(client: connection, upstream: upstream.take())
+            await LiveAudioRelay.run(client: connection, upstream: upstream.take(), metrics: metrics)
         }
         // A browser that sent its token as a subprotocol also offered `funasr-gateway`, and must see one of its
         // offers selected or it drops the connection.

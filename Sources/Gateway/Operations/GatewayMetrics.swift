@@ -14,6 +14,9 @@ public final class GatewayMetrics: Sendable {
     private let eventsRelayed: Counter
     private let retries: Counter
     private let readyGauge: Gauge
+    private let liveSessions: Gauge
+    private let liveToUpstream: Counter
+    private let liveToClient: Counter
     /// Instruments already made, by route and by route+status: the registry's own lookup validates names and
     /// help texts on every call, which showed as 4–7 % of a request's CPU in the profile.
     private let routeInstruments = Mutex<[String: RouteInstruments]>([:])
@@ -62,7 +65,16 @@ public final class GatewayMetrics: Sendable {
         readyGauge = registry.makeGauge(
             name: "funasr_gateway_upstream_ready",
             help: "1 when the last readiness check reached DashScope with an accepted key, else 0.")
+        liveSessions = registry.makeGauge(
+            name: "funasr_gateway_live_sessions", help: "Live-audio WebSocket sessions currently open through the gateway.")
+        let liveHelp = "WebSocket messages relayed by live-audio sessions, by direction."
+        liveToUpstream = registry.makeCounter(
+            name: Self.liveMessagesName, labels: [("direction", "to_upstream")], help: liveHelp)
+        liveToClient = registry.makeCounter(
+            name: Self.liveMessagesName, labels: [("direction", "to_client")], help: liveHelp)
     }
+
+    static let liveMessagesName = "funasr_gateway_live_messages_total"
 
     /// Records one finished request (for streams: when the stream ends).
     public func requestFinished(route: String, status: Int, duration: Duration, upstream: Duration) {
@@ -122,6 +134,21 @@ public final class GatewayMetrics: Sendable {
             name: Self.upstreamErrorsName, labels: [("code", code)],
             help: "Failed upstream calls, by DashScope error code or the gateway's upstream_* code."
         ).increment()
+    }
+
+    /// A live-audio WebSocket session opened (both sides connected).
+    public func liveSessionOpened() {
+        liveSessions.increment()
+    }
+
+    /// A live-audio WebSocket session ended.
+    public func liveSessionClosed() {
+        liveSessions.decrement()
+    }
+
+    /// `count` WebSocket messages were relayed, towards DashScope or towards the client.
+    public func liveMessagesRelayed(toUpstream: Bool, count: Int = 1) {
+        (toUpstream ? liveToUpstream : liveToClient).increment(by: Int64(count))
     }
 
     /// An upstream call is being retried.

@@ -51,6 +51,8 @@ import WebSockets
 
     private func aSessionStreamsAudioIn100msFramesAndGetsSentences(_ h: GatewayHarness) async throws {
         let before = h.simulator.liveAudioLog()
+        let toUpstreamBefore = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_upstream"}"#)
+        let toClientBefore = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
         let connection = try await LiveAudioClient.open(h, token: GatewayHarness.token)
         let taskID = "5ff13010695f4700a78fb4760a0db92a"
         var events: [LiveAudioClient.Event] = []
@@ -60,6 +62,7 @@ import WebSockets
             try await outbound.write(LiveAudioClient.runTask(taskID))
             let started = try #require(try await LiveAudioClient.next(&iterator, closed: &closed))
             #expect(started.name == "task-started")
+            #expect(try await Self.metric(h, "funasr_gateway_live_sessions") == 1, "the open session is counted")
             // 6 s of audio in 100 ms frames, then finish-task.
             for _ in 0..<60 { try await outbound.write(LiveAudioClient.audio()) }
             try await outbound.write(LiveAudioClient.finishTask(taskID))
@@ -86,6 +89,25 @@ import WebSockets
         let texts = log.texts.dropFirst(before.texts.count)
         #expect(texts.count == 2 && texts.first?.contains("run-task") == true && texts.last?.contains("finish-task") == true)
         #expect(!events.contains { $0.text.contains(GatewayHarness.apiKey) })
+        // Metrics: the session is gone; run-task, 60 frames and finish-task went up, every event came down.
+        var open = try await Self.metric(h, "funasr_gateway_live_sessions")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while open != 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            open = try await Self.metric(h, "funasr_gateway_live_sessions")
+        }
+        #expect(open == 0, "the ended session is no longer counted")
+        let toUpstream = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_upstream"}"#)
+        let toClient = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
+        #expect(toUpstream - toUpstreamBefore == 62)
+        #expect(toClient - toClientBefore >= Double(events.count + 1), "task-started and every later event")
+    }
+
+    /// One sample's value from `GET /metrics` (0 when the series is not there yet).
+    static func metric(_ h: GatewayHarness, _ series: String) async throws -> Double {
+        let text = try await h.request("GET", "/metrics", headers: bearer).text
+        let line = text.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
 
     private func aSecondTaskOnTheSameConnectionWorks(_ h: GatewayHarness) async throws {
