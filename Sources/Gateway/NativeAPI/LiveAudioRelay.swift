@@ -4,7 +4,7 @@ import WebSockets
 
 /// Carries one live-audio session between the client and DashScope: every text and binary message unchanged in
 /// both directions, one at a time, so each side's back-pressure reaches the other (a message is read from one side
-/// only once the other side accepted the previous one; a reader 16 messages behind stops its socket's reads).
+/// only once the other side accepted the previous one; a reader 8 messages behind stops its socket's reads).
 ///
 /// Ends: the client's close (or its vanishing) closes DashScope's side with the same code (1001 when it vanished);
 /// DashScope's close is relayed to the client with its code and reason, and DashScope vanishing without a close
