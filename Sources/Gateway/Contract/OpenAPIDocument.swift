@@ -468,6 +468,8 @@ paths:
           $ref: '#/components/responses/LengthRequired'
         '422':
           $ref: '#/components/responses/IdempotencyKeyReused'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -724,6 +726,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '503':
@@ -865,6 +869,8 @@ paths:
           $ref: '#/components/responses/NotFound'
         '409':
           $ref: '#/components/responses/Conflict'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -926,6 +932,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -987,6 +995,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1030,6 +1040,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1080,6 +1092,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1117,6 +1131,8 @@ paths:
           $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
@@ -1190,6 +1206,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '415':
@@ -1252,6 +1270,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '408':
+          $ref: '#/components/responses/RequestTimeout'
         '413':
           $ref: '#/components/responses/PayloadTooLarge'
         '415':
@@ -1339,6 +1359,8 @@ paths:
         '401':
           $ref: '#/components/responses/OpenAIError'
         '403':
+          $ref: '#/components/responses/OpenAIError'
+        '408':
           $ref: '#/components/responses/OpenAIError'
         '413':
           $ref: '#/components/responses/OpenAIError'
@@ -1465,6 +1487,8 @@ paths:
           $ref: '#/components/responses/DashScopeError'
         '404':
           $ref: '#/components/responses/DashScopeError'
+        '408':
+          $ref: '#/components/responses/DashScopeError'
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
@@ -1582,6 +1606,8 @@ paths:
           $ref: '#/components/responses/DashScopeError'
         '404':
           $ref: '#/components/responses/DashScopeError'
+        '408':
+          $ref: '#/components/responses/DashScopeError'
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
@@ -1612,6 +1638,8 @@ paths:
         '403':
           $ref: '#/components/responses/DashScopeError'
         '404':
+          $ref: '#/components/responses/DashScopeError'
+        '408':
           $ref: '#/components/responses/DashScopeError'
         '413':
           $ref: '#/components/responses/DashScopeError'
@@ -1686,6 +1714,8 @@ paths:
           $ref: '#/components/responses/DashScopeError'
         '404':
           $ref: '#/components/responses/DashScopeError'
+        '408':
+          $ref: '#/components/responses/DashScopeError'
         '413':
           $ref: '#/components/responses/DashScopeError'
         '429':
@@ -1736,6 +1766,8 @@ paths:
         '403':
           $ref: '#/components/responses/DashScopeError'
         '404':
+          $ref: '#/components/responses/DashScopeError'
+        '408':
           $ref: '#/components/responses/DashScopeError'
         '413':
           $ref: '#/components/responses/DashScopeError'
@@ -2058,6 +2090,18 @@ components:
               request_id: 3f0c8a36-7d0e-4c55-9d69-1f3c2f0e9b11
     LengthRequired:
       description: A raw audio body without `Content-Length` (code `length_required`); the temporary storage needs the size up front.
+      headers:
+        X-Request-Id:
+          $ref: '#/components/headers/X-Request-Id'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/LocalError'
+    RequestTimeout:
+      description: |
+        The body did not arrive in time (`request_timeout`): it must complete within `--body-timeout` (30 s) plus one
+        second per `--body-min-rate` (16 KiB) of its size. A body that stops arriving is cut; one that completes
+        late gets this answer, and the connection closes. In the route family's error shape.
       headers:
         X-Request-Id:
           $ref: '#/components/headers/X-Request-Id'
