@@ -3,8 +3,7 @@
 public enum ASCIICase {
     /// True when `text` equals `lowercase` ignoring ASCII case; `lowercase` must be lowercase ASCII.
     public static func equal(_ text: String, _ lowercase: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        return equal(text.utf8, expected)
+        lowercase.withUTF8Buffer { equal(text.utf8, $0) }
     }
 
     /// True when `bytes` equal `lowercase` ignoring ASCII case; `lowercase` must be lowercase ASCII.
