@@ -484,29 +484,30 @@ paths:
       tags: [transcriptions]
       summary: List tasks
       description: |
-        Lists the account's tasks of a window of at most 24 hours (DashScope keeps tasks for 24 hours). Unknown or
-        repeated query parameters are refused. Times go upstream in Beijing time; answers use ISO 8601 UTC.
+        By default (or with `source=store`) the gateway's own job store answers, without a DashScope call: the
+        jobs submitted through it (local, OpenAI async jobs and native passthrough submits), newest first, kept
+        `--retention-days` (default 30), filtered by `status`, `model`, `label` and `since`, paged by `page` and
+        `page_size`. `start_time` and `end_time` are DashScope's only: 400 without `source=dashscope`.
 
-        With `source=store` the gateway's own job store answers instead (no DashScope call): the jobs submitted
-        through it, newest first, kept `--retention-days` (default 30), filtered by `status`, `model`, `label` and
-        `since`, paged by `page` and `page_size`; `start_time` and `end_time` are DashScope's only (400 with
-        `source=store`). `source=dashscope` is the default.
+        With `source=dashscope` DashScope's own list answers: the account's tasks of a window of at most 24 hours
+        (DashScope keeps tasks for 24 hours), also those not submitted through the gateway. Times go upstream in
+        Beijing time; answers use ISO 8601 UTC. Unknown or repeated query parameters are refused.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - name: source
           in: query
-          description: '`dashscope` (default): DashScope''s list; `store`: the gateway''s kept jobs.'
+          description: '`store` (default): the gateway''s kept jobs; `dashscope`: DashScope''s own list.'
           schema:
             type: string
             enum: [dashscope, store]
         - name: label
           in: query
-          description: With `source=store` only. Only jobs submitted with this label.
+          description: Not with `source=dashscope`. Only jobs submitted with this label.
           schema:
             type: string
         - name: since
           in: query
-          description: With `source=store` only. Only jobs submitted at or after this instant (ISO 8601 with a zone).
+          description: Not with `source=dashscope`. Only jobs submitted at or after this instant (ISO 8601 with a zone).
           schema:
             type: string
             example: '2025-09-25T00:00:00Z'
@@ -525,13 +526,13 @@ paths:
             example: fun-asr
         - name: start_time
           in: query
-          description: Window start, ISO 8601 with a zone (`2025-09-25T01:37:36Z`) or `YYYYMMDDhhmmss` in Beijing time.
+          description: With `source=dashscope` only. Window start, ISO 8601 with a zone (`2025-09-25T01:37:36Z`) or `YYYYMMDDhhmmss` in Beijing time.
           schema:
             type: string
             example: '2025-09-25T00:00:00Z'
         - name: end_time
           in: query
-          description: Window end, same forms as `start_time`; at most 24 hours after it.
+          description: With `source=dashscope` only. Window end, same forms as `start_time`; at most 24 hours after it.
           schema:
             type: string
             example: '2025-09-25T12:00:00Z'
@@ -570,10 +571,11 @@ paths:
                     model: fun-asr
                     submitted_at: '2025-09-24T17:37:36.380Z'
                     ended_at: '2025-09-24T17:37:41.002Z'
+                    label: meeting-42
+                    results_kept: true
                 page: 1
                 page_size: 10
-                total: 1
-                total_pages: 1
+                source: store
                 request_id: 0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d
         '400':
           $ref: '#/components/responses/BadRequest'
@@ -2463,7 +2465,7 @@ components:
         label:
           description: |
             The client's own label for the job (1–200 bytes, no control characters): kept by the gateway, never
-            sent to DashScope, answered in the task view, and a filter of `GET /v1/transcriptions?source=store`.
+            sent to DashScope, answered in the task view, and a filter of `GET /v1/transcriptions`.
           type: [string, 'null']
           minLength: 1
           maxLength: 200
@@ -2727,13 +2729,13 @@ components:
                 description: ISO 8601 UTC.
                 type: string
               ended_at:
-                description: ISO 8601 UTC (with `source=store`, when the gateway first saw the task end).
+                description: ISO 8601 UTC (from the store, when the gateway first saw the task end).
                 type: string
               label:
-                description: With `source=store`, the label given at submit.
+                description: From the store, the label given at submit.
                 type: string
               results_kept:
-                description: With `source=store`, whether the result documents are kept by the gateway.
+                description: From the store, whether the result documents are kept by the gateway.
                 type: boolean
         page:
           type: integer
@@ -2744,9 +2746,9 @@ components:
         total_pages:
           type: integer
         source:
-          description: '`store` when the gateway''s job store answered.'
+          description: '`store` when the gateway''s job store answered, `dashscope` when DashScope''s list did.'
           type: string
-          enum: [store]
+          enum: [store, dashscope]
         request_id:
           type: string
     DeleteResult:

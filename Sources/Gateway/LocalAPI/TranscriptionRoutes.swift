@@ -155,10 +155,22 @@ struct TranscriptionRoutes: Sendable {
         return HTTPResponse(status: 200, contentType: format.contentType, text: text)
     }
 
+    /// The gateway's job store answers by default (no DashScope call); `?source=dashscope` asks DashScope's list.
     func list(_ context: RouteContext) async throws -> HTTPResponse {
-        if context.request.head.queryValue("source") == "store" { return try await listFromStore(context) }
-        let query = try TaskListQuery(query: context.request.head.query.filter { $0.name != "source" || $0.value != "dashscope" })
-        return JSONResponse.make(TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)))
+        switch context.request.head.queryValue("source") {
+        case nil, "store":
+            return try await listFromStore(context)
+        case "dashscope":
+            let query = try TaskListQuery(query: context.request.head.query.filter { $0.name != "source" })
+            guard case .object(var page) = TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)) else {
+                throw DashScopeError.invalidResponse("DashScope's task list did not render as an object")
+            }
+            page["source"] = .string("dashscope")
+            return JSONResponse.make(.object(page))
+        default:
+            throw GatewayError.invalidRequest(
+                "source must be store (the gateway's kept jobs, the default) or dashscope (DashScope's own list)", param: "source")
+        }
     }
 
     func cancel(_ context: RouteContext) async throws -> HTTPResponse {
