@@ -289,7 +289,8 @@ paths:
         and kept (`--retention-days`, default 30), so the task and its transcripts stay available after DashScope
         forgets them (24 hours) and across restarts.
 
-        **Webhooks.** With `callback_url` (or the gateway's `--webhook-url` default) the gateway POSTs the task view
+        **Webhooks.** With `callback_url` (or the gateway's `--webhook-url` default, which also follows
+        DashScope-native and OpenAI async-job submits) the gateway POSTs the task view
         (the JSON of `GET /v1/transcriptions/{id}`) to it once when the task ends, with `Content-Type:
         application/json`, `X-FunASR-Webhook-Id` (one per task event, the same on every retry: deduplicate on it),
         `X-FunASR-Webhook-Timestamp` (unix seconds) and `X-FunASR-Webhook-Signature: v1=<hex>`, the hex
@@ -1286,6 +1287,8 @@ paths:
         for such a file (400, `param: stream`). A job that fails is 422 with DashScope's code (`param: file`); one
         still running after 30 minutes is 504 `transcription_timeout` naming the task, which goes on
         (`GET /v1/transcriptions/{id}`). 507 `insufficient_storage` when the gateway cannot spool the upload.
+        Such a job is kept like any other (label `openai`) and, when the gateway has a `--webhook-url`, that
+        default webhook is sent when it ends.
       parameters:
         - $ref: '#/components/parameters/RequestId'
       requestBody:
@@ -1434,7 +1437,9 @@ paths:
         DashScope's own endpoint at the same path: point a DashScope SDK's base URL at the gateway. The gateway
         adds its key and an empty `parameters` object when the body lacks one (DashScope otherwise fails the task);
         `X-DashScope-*` headers, `Content-Type`, `Accept` and `User-Agent` are forwarded; DashScope's status,
-        headers and body come back as they are (its `x-request-id` as `X-DashScope-Request-Id`).
+        headers and body come back as they are (its `x-request-id` as `X-DashScope-Request-Id`). The task is
+        recorded in the gateway's job store (`GET /v1/transcriptions`) and, when the gateway has a
+        `--webhook-url`, that default webhook is sent when it ends (DashScope's body has no callback field).
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - name: X-DashScope-Async
