@@ -284,6 +284,17 @@ paths:
         arrives; a form is read whole (cap `fileUploadLimit`, 101 MiB). The storage refusing an upload is 502
         `upload_refused` with its code and message. The answer lists the uploaded `files`.
 
+        **Upload progress (`Prefer: respond-async`).** With that header a file submit answers as soon as the body
+        is received and checked (options, `callback_url`, each file's size against the policy: those still fail at
+        once with their 4xx): 202 with a gateway upload id (`upload-…`), `status: UPLOADING`, `Location:
+        /v1/transcriptions/{upload_id}`, `Preference-Applied: respond-async`. The files (a raw body too) are spooled
+        to the gateway's disk, then uploaded and submitted in the background. `GET /v1/transcriptions/{upload_id}`
+        shows `upload.files[]` with `name`, `bytes_total` and `bytes_sent` (bytes handed to the storage upload),
+        then `status: SUBMITTED` with the `task_id` and `task_url` (also as `Location`), from where the normal task
+        view goes on; or `status: FAILED` with the `error` (`code`, `message`, e.g. `upload_refused`); `?wait=N`
+        holds until it is no longer `UPLOADING`. Upload views live in the gateway's memory for 24 hours after they
+        end and do not survive a restart (the task, once submitted, is in the job store).
+
         **Jobs are kept.** Every submitted task is recorded in the gateway's job store (`--store`) with its model,
         its optional `label` and its submit time; once the gateway sees it end, its result documents are downloaded
         and kept (`--retention-days`, default 30), so the task and its transcripts stay available after DashScope
@@ -319,6 +330,14 @@ paths:
             minLength: 1
             maxLength: 255
             pattern: '^[!-~]+$'
+        - name: Prefer
+          in: header
+          description: |
+            `respond-async` with files (multipart or raw audio): 202 with an upload id as soon as the body is in;
+            the upload's progress and then its task show on `GET /v1/transcriptions/{upload_id}`.
+          schema:
+            type: string
+            example: respond-async
         - name: label
           in: query
           description: Raw-body form only. The client's label for the job (kept by the gateway, never sent to DashScope).
@@ -412,7 +431,9 @@ paths:
               format: binary
       responses:
         '202':
-          description: DashScope accepted the task; poll `Location`.
+          description: |
+            DashScope accepted the task; poll `Location`. With `Prefer: respond-async` and files: the upload was
+            accepted (an `UploadView`, `status: UPLOADING`); poll its `Location`.
           headers:
             X-Request-Id:
               $ref: '#/components/headers/X-Request-Id'
@@ -421,10 +442,15 @@ paths:
             X-FunASR-Gateway-Mode:
               $ref: '#/components/headers/X-FunASR-Gateway-Mode'
             Location:
-              description: The task's URL, `/v1/transcriptions/{task_id}`.
+              description: The task's URL, `/v1/transcriptions/{task_id}` (or the upload's, `/v1/transcriptions/{upload_id}`).
               required: true
               schema:
                 type: string
+            Preference-Applied:
+              description: '`respond-async` when the answer came before the upload (an `UploadView`).'
+              schema:
+                type: string
+                enum: [respond-async]
             Idempotent-Replayed:
               description: '`true` when this is the stored answer of an earlier submit with the same `Idempotency-Key`.'
               schema:
@@ -433,7 +459,9 @@ paths:
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/SubmitAccepted'
+                oneOf:
+                  - $ref: '#/components/schemas/SubmitAccepted'
+                  - $ref: '#/components/schemas/UploadView'
               example:
                 task_id: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
                 status: PENDING
@@ -610,7 +638,9 @@ paths:
         order; a document past that gets `files[].transcript_error` with code `transcript_too_large` (fetch it with
         `/transcript?file=K`). A task submitted through the gateway that it saw end, with its result documents
         kept, is answered from the job store (`X-FunASR-Source: store`), also after DashScope forgot it; so are its
-        `/transcript` and `include=transcripts`.
+        `/transcript` and `include=transcripts`. An upload id (`upload-…`, from a file submit with `Prefer:
+        respond-async`) answers its `UploadView` instead: the bytes sent per file, then the task it became
+        (`task_id`, `task_url`, also as `Location`) or why it failed; `wait=N` holds while it is `UPLOADING`.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - $ref: '#/components/parameters/TaskId'
@@ -652,7 +682,9 @@ paths:
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Task'
+                oneOf:
+                  - $ref: '#/components/schemas/Task'
+                  - $ref: '#/components/schemas/UploadView'
               example:
                 task_id: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
                 status: SUCCEEDED
@@ -1880,7 +1912,7 @@ components:
       name: id
       in: path
       required: true
-      description: The DashScope task id (1–128 letters, digits, `-` or `_`).
+      description: The DashScope task id (1–128 letters, digits, `-` or `_`), or a gateway upload id (`upload-…`) on GET.
       schema:
         type: string
         pattern: '^[A-Za-z0-9_-]{1,128}$'
@@ -2556,6 +2588,61 @@ components:
           type: integer
         file_url:
           description: The `oss://` URL the task was submitted with (valid 48 hours, bound to the account and model).
+          type: string
+    UploadView:
+      description: A file submit answered before its upload (`Prefer: respond-async`), as it stands.
+      type: object
+      additionalProperties: false
+      required: [upload_id, status, upload]
+      properties:
+        upload_id:
+          type: string
+          example: upload-3f9a0c1d2e4b5a6c7d8e9f0a1b2c3d4e
+        status:
+          description: '`UPLOADING`, then `SUBMITTED` (see `task_id`) or `FAILED` (see `error`).'
+          type: string
+          enum: [UPLOADING, SUBMITTED, FAILED]
+        upload:
+          type: object
+          additionalProperties: false
+          required: [files]
+          properties:
+            files:
+              type: array
+              items:
+                type: object
+                additionalProperties: false
+                required: [name, bytes_total, bytes_sent]
+                properties:
+                  name:
+                    type: string
+                  bytes_total:
+                    type: integer
+                  bytes_sent:
+                    description: Bytes handed to the temporary storage's upload so far.
+                    type: integer
+        label:
+          type: string
+        task_id:
+          description: With `SUBMITTED`, the DashScope task the upload became.
+          type: string
+        task_url:
+          description: With `SUBMITTED`, `/v1/transcriptions/{task_id}`.
+          type: string
+        error:
+          description: With `FAILED`, why.
+          type: object
+          additionalProperties: false
+          required: [code, message]
+          properties:
+            code:
+              type: string
+            message:
+              type: string
+            param:
+              type: string
+        request_id:
+          description: On the 202 only.
           type: string
     SubmitAccepted:
       type: object

@@ -21,6 +21,8 @@ struct TranscriptionRoutes: Sendable {
     var inlineTranscriptsBudget = TranscriptInliner.defaultBudget
     /// Webhook signing, default callback and SSRF allow-list.
     var webhooks = WebhookConfiguration()
+    /// File submits answered before their upload (`Prefer: respond-async`) and their progress.
+    var uploads = UploadTracker()
 
     var routes: [Route] {
         [
@@ -48,6 +50,7 @@ struct TranscriptionRoutes: Sendable {
         let submission: TranscriptionSubmission
         var uploaded: [FileSubmission.UploadedFile] = []
         if let form = FileSubmission.form(contentType: context.request.head.headers["Content-Type"]) {
+            if Self.prefersAsync(context.request.head) { return try await submitUploadingLater(form, context) }
             (submission, uploaded) = try await FileSubmission(client: client).prepare(form, context)
         } else {
             submission = try TranscriptionSubmission(body: context.request.body)
@@ -72,6 +75,7 @@ struct TranscriptionRoutes: Sendable {
         let id = try TaskID.from(context)
         var wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
         let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
+        if UploadTracker.isUploadID(id) { return try await uploadAnswer(id, wait: wait) }
         if let kept = await jobs.kept(id) {
             return try await keptAnswer(kept, includeTranscripts: includeTranscripts, context)
         }
