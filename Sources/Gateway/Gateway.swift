@@ -40,7 +40,8 @@ public final class Gateway: Sendable {
         self.store = store
         let queries = TaskQueries(
             client: client, budget: QueryBudget(rate: configuration.pollRate), reuseWindow: configuration.taskAnswerReuse)
-        let jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
+        var jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
+        jobs.defaultCallbackURL = configuration.webhooks.defaultURL
         self.poller = JobPoller(keeper: jobs, logger: logger)
         self.deliverer = WebhookDeliverer(
             store: store, configuration: configuration.webhooks, logger: logger,

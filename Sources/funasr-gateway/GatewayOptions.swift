@@ -98,7 +98,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("poll-rate"), help: "DashScope task queries per second, waiting clients and the background poller together; at most 20 [env: FUNASR_GATEWAY_POLL_RATE] (default: 10).")
     var pollRate: Double?
 
-    @Option(name: .customLong("webhook-url"), help: "Default webhook callback for local submits without callback_url [env: FUNASR_GATEWAY_WEBHOOK_URL].")
+    @Option(name: .customLong("webhook-url"), help: "Default webhook callback for submits without callback_url (local, native, OpenAI jobs) [env: FUNASR_GATEWAY_WEBHOOK_URL].")
     var webhookURL: String?
 
     @Option(name: .customLong("webhook-secret"), help: "Webhook signing secret (≥ 16 bytes) [env: FUNASR_GATEWAY_WEBHOOK_SECRET]. Prefer --webhook-secret-file: flags are visible in ps.")

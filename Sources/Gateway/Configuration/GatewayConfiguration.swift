@@ -141,6 +141,11 @@ public struct GatewayConfiguration: Sendable {
             if webhooks.secret == nil {
                 throw ConfigurationError("a default webhook URL needs a webhook secret (--webhook-secret-file): unsigned webhooks are refused")
             }
+            // An address the SSRF rule refuses would fail every submit (local ones with a 400): said at start.
+            if case .success(let parsed) = CallbackURL.parse(url), let literal = WebhookAddress(literal: parsed.host),
+               case .failure(let refusal) = WebhookResolver(configuration: webhooks).check([literal], host: parsed.host) {
+                throw ConfigurationError("the default webhook URL is refused: \(refusal.message) (--webhook-allow)")
+            }
         }
         if webhooks.retryBase <= .zero || webhooks.pollInterval <= .zero || webhooks.attemptTimeout <= .zero
             || webhooks.giveUpAfterBases < 1 {

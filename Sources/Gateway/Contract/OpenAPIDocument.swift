@@ -285,12 +285,24 @@ paths:
         arrives; a form is read whole (cap `fileUploadLimit`, 101 MiB). The storage refusing an upload is 502
         `upload_refused` with its code and message. The answer lists the uploaded `files`.
 
+        **Upload progress (`Prefer: respond-async`).** With that header a file submit answers as soon as the body
+        is received and checked (options, `callback_url`, each file's size against the policy: those still fail at
+        once with their 4xx): 202 with a gateway upload id (`upload-…`), `status: UPLOADING`, `Location:
+        /v1/transcriptions/{upload_id}`, `Preference-Applied: respond-async`. The files (a raw body too) are spooled
+        to the gateway's disk, then uploaded and submitted in the background. `GET /v1/transcriptions/{upload_id}`
+        shows `upload.files[]` with `name`, `bytes_total` and `bytes_sent` (bytes handed to the storage upload),
+        then `status: SUBMITTED` with the `task_id` and `task_url` (also as `Location`), from where the normal task
+        view goes on; or `status: FAILED` with the `error` (`code`, `message`, e.g. `upload_refused`); `?wait=N`
+        holds until it is no longer `UPLOADING`. Upload views live in the gateway's memory for 24 hours after they
+        end and do not survive a restart (the task, once submitted, is in the job store).
+
         **Jobs are kept.** Every submitted task is recorded in the gateway's job store (`--store`) with its model,
         its optional `label` and its submit time; once the gateway sees it end, its result documents are downloaded
         and kept (`--retention-days`, default 30), so the task and its transcripts stay available after DashScope
         forgets them (24 hours) and across restarts.
 
-        **Webhooks.** With `callback_url` (or the gateway's `--webhook-url` default) the gateway POSTs the task view
+        **Webhooks.** With `callback_url` (or the gateway's `--webhook-url` default, which also follows
+        DashScope-native and OpenAI async-job submits) the gateway POSTs the task view
         (the JSON of `GET /v1/transcriptions/{id}`) to it once when the task ends, with `Content-Type:
         application/json`, `X-FunASR-Webhook-Id` (one per task event, the same on every retry: deduplicate on it),
         `X-FunASR-Webhook-Timestamp` (unix seconds) and `X-FunASR-Webhook-Signature: v1=<hex>`, the hex
@@ -319,6 +331,14 @@ paths:
             minLength: 1
             maxLength: 255
             pattern: '^[!-~]+$'
+        - name: Prefer
+          in: header
+          description: |
+            `respond-async` with files (multipart or raw audio): 202 with an upload id as soon as the body is in;
+            the upload's progress and then its task show on `GET /v1/transcriptions/{upload_id}`.
+          schema:
+            type: string
+            example: respond-async
         - name: label
           in: query
           description: Raw-body form only. The client's label for the job (kept by the gateway, never sent to DashScope).
@@ -412,7 +432,9 @@ paths:
               format: binary
       responses:
         '202':
-          description: DashScope accepted the task; poll `Location`.
+          description: |
+            DashScope accepted the task; poll `Location`. With `Prefer: respond-async` and files: the upload was
+            accepted (an `UploadView`, `status: UPLOADING`); poll its `Location`.
           headers:
             X-Request-Id:
               $ref: '#/components/headers/X-Request-Id'
@@ -421,10 +443,15 @@ paths:
             X-FunASR-Gateway-Mode:
               $ref: '#/components/headers/X-FunASR-Gateway-Mode'
             Location:
-              description: The task's URL, `/v1/transcriptions/{task_id}`.
+              description: The task's URL, `/v1/transcriptions/{task_id}` (or the upload's, `/v1/transcriptions/{upload_id}`).
               required: true
               schema:
                 type: string
+            Preference-Applied:
+              description: '`respond-async` when the answer came before the upload (an `UploadView`).'
+              schema:
+                type: string
+                enum: [respond-async]
             Idempotent-Replayed:
               description: '`true` when this is the stored answer of an earlier submit with the same `Idempotency-Key`.'
               schema:
@@ -433,7 +460,9 @@ paths:
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/SubmitAccepted'
+                oneOf:
+                  - $ref: '#/components/schemas/SubmitAccepted'
+                  - $ref: '#/components/schemas/UploadView'
               example:
                 task_id: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
                 status: PENDING
@@ -487,29 +516,30 @@ paths:
       tags: [transcriptions]
       summary: List tasks
       description: |
-        Lists the account's tasks of a window of at most 24 hours (DashScope keeps tasks for 24 hours). Unknown or
-        repeated query parameters are refused. Times go upstream in Beijing time; answers use ISO 8601 UTC.
+        By default (or with `source=store`) the gateway's own job store answers, without a DashScope call: the
+        jobs submitted through it (local, OpenAI async jobs and native passthrough submits), newest first, kept
+        `--retention-days` (default 30), filtered by `status`, `model`, `label` and `since`, paged by `page` and
+        `page_size`. `start_time` and `end_time` are DashScope's only: 400 without `source=dashscope`.
 
-        With `source=store` the gateway's own job store answers instead (no DashScope call): the jobs submitted
-        through it, newest first, kept `--retention-days` (default 30), filtered by `status`, `model`, `label` and
-        `since`, paged by `page` and `page_size`; `start_time` and `end_time` are DashScope's only (400 with
-        `source=store`). `source=dashscope` is the default.
+        With `source=dashscope` DashScope's own list answers: the account's tasks of a window of at most 24 hours
+        (DashScope keeps tasks for 24 hours), also those not submitted through the gateway. Times go upstream in
+        Beijing time; answers use ISO 8601 UTC. Unknown or repeated query parameters are refused.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - name: source
           in: query
-          description: '`dashscope` (default): DashScope''s list; `store`: the gateway''s kept jobs.'
+          description: '`store` (default): the gateway''s kept jobs; `dashscope`: DashScope''s own list.'
           schema:
             type: string
             enum: [dashscope, store]
         - name: label
           in: query
-          description: With `source=store` only. Only jobs submitted with this label.
+          description: Not with `source=dashscope`. Only jobs submitted with this label.
           schema:
             type: string
         - name: since
           in: query
-          description: With `source=store` only. Only jobs submitted at or after this instant (ISO 8601 with a zone).
+          description: Not with `source=dashscope`. Only jobs submitted at or after this instant (ISO 8601 with a zone).
           schema:
             type: string
             example: '2025-09-25T00:00:00Z'
@@ -528,13 +558,13 @@ paths:
             example: fun-asr
         - name: start_time
           in: query
-          description: Window start, ISO 8601 with a zone (`2025-09-25T01:37:36Z`) or `YYYYMMDDhhmmss` in Beijing time.
+          description: With `source=dashscope` only. Window start, ISO 8601 with a zone (`2025-09-25T01:37:36Z`) or `YYYYMMDDhhmmss` in Beijing time.
           schema:
             type: string
             example: '2025-09-25T00:00:00Z'
         - name: end_time
           in: query
-          description: Window end, same forms as `start_time`; at most 24 hours after it.
+          description: With `source=dashscope` only. Window end, same forms as `start_time`; at most 24 hours after it.
           schema:
             type: string
             example: '2025-09-25T12:00:00Z'
@@ -573,10 +603,11 @@ paths:
                     model: fun-asr
                     submitted_at: '2025-09-24T17:37:36.380Z'
                     ended_at: '2025-09-24T17:37:41.002Z'
+                    label: meeting-42
+                    results_kept: true
                 page: 1
                 page_size: 10
-                total: 1
-                total_pages: 1
+                source: store
                 request_id: 0b9a1c2d-3e4f-5a6b-7c8d-9e0f1a2b3c4d
         '400':
           $ref: '#/components/responses/BadRequest'
@@ -610,7 +641,9 @@ paths:
         order; a document past that gets `files[].transcript_error` with code `transcript_too_large` (fetch it with
         `/transcript?file=K`). A task submitted through the gateway that it saw end, with its result documents
         kept, is answered from the job store (`X-FunASR-Source: store`), also after DashScope forgot it; so are its
-        `/transcript` and `include=transcripts`.
+        `/transcript` and `include=transcripts`. An upload id (`upload-…`, from a file submit with `Prefer:
+        respond-async`) answers its `UploadView` instead: the bytes sent per file, then the task it became
+        (`task_id`, `task_url`, also as `Location`) or why it failed; `wait=N` holds while it is `UPLOADING`.
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - $ref: '#/components/parameters/TaskId'
@@ -652,7 +685,9 @@ paths:
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Task'
+                oneOf:
+                  - $ref: '#/components/schemas/Task'
+                  - $ref: '#/components/schemas/UploadView'
               example:
                 task_id: 8d47c5f6-1c2a-4b0e-9f3e-2a1b3c4d5e6f
                 status: SUCCEEDED
@@ -1305,6 +1340,8 @@ paths:
         for such a file (400, `param: stream`). A job that fails is 422 with DashScope's code (`param: file`); one
         still running after 30 minutes is 504 `transcription_timeout` naming the task, which goes on
         (`GET /v1/transcriptions/{id}`). 507 `insufficient_storage` when the gateway cannot spool the upload.
+        Such a job is kept like any other (label `openai`) and, when the gateway has a `--webhook-url`, that
+        default webhook is sent when it ends.
       parameters:
         - $ref: '#/components/parameters/RequestId'
       requestBody:
@@ -1455,7 +1492,9 @@ paths:
         DashScope's own endpoint at the same path: point a DashScope SDK's base URL at the gateway. The gateway
         adds its key and an empty `parameters` object when the body lacks one (DashScope otherwise fails the task);
         `X-DashScope-*` headers, `Content-Type`, `Accept` and `User-Agent` are forwarded; DashScope's status,
-        headers and body come back as they are (its `x-request-id` as `X-DashScope-Request-Id`).
+        headers and body come back as they are (its `x-request-id` as `X-DashScope-Request-Id`). The task is
+        recorded in the gateway's job store (`GET /v1/transcriptions`) and, when the gateway has a
+        `--webhook-url`, that default webhook is sent when it ends (DashScope's body has no callback field).
       parameters:
         - $ref: '#/components/parameters/RequestId'
         - name: X-DashScope-Async
@@ -1906,7 +1945,7 @@ components:
       name: id
       in: path
       required: true
-      description: The DashScope task id (1–128 letters, digits, `-` or `_`).
+      description: The DashScope task id (1–128 letters, digits, `-` or `_`), or a gateway upload id (`upload-…`) on GET.
       schema:
         type: string
         pattern: '^[A-Za-z0-9_-]{1,128}$'
@@ -2508,7 +2547,7 @@ components:
         label:
           description: |
             The client's own label for the job (1–200 bytes, no control characters): kept by the gateway, never
-            sent to DashScope, answered in the task view, and a filter of `GET /v1/transcriptions?source=store`.
+            sent to DashScope, answered in the task view, and a filter of `GET /v1/transcriptions`.
           type: [string, 'null']
           minLength: 1
           maxLength: 200
@@ -2594,6 +2633,61 @@ components:
           type: integer
         file_url:
           description: The `oss://` URL the task was submitted with (valid 48 hours, bound to the account and model).
+          type: string
+    UploadView:
+      description: A file submit answered before its upload (`Prefer: respond-async`), as it stands.
+      type: object
+      additionalProperties: false
+      required: [upload_id, status, upload]
+      properties:
+        upload_id:
+          type: string
+          example: upload-3f9a0c1d2e4b5a6c7d8e9f0a1b2c3d4e
+        status:
+          description: '`UPLOADING`, then `SUBMITTED` (see `task_id`) or `FAILED` (see `error`).'
+          type: string
+          enum: [UPLOADING, SUBMITTED, FAILED]
+        upload:
+          type: object
+          additionalProperties: false
+          required: [files]
+          properties:
+            files:
+              type: array
+              items:
+                type: object
+                additionalProperties: false
+                required: [name, bytes_total, bytes_sent]
+                properties:
+                  name:
+                    type: string
+                  bytes_total:
+                    type: integer
+                  bytes_sent:
+                    description: Bytes handed to the temporary storage's upload so far.
+                    type: integer
+        label:
+          type: string
+        task_id:
+          description: With `SUBMITTED`, the DashScope task the upload became.
+          type: string
+        task_url:
+          description: With `SUBMITTED`, `/v1/transcriptions/{task_id}`.
+          type: string
+        error:
+          description: With `FAILED`, why.
+          type: object
+          additionalProperties: false
+          required: [code, message]
+          properties:
+            code:
+              type: string
+            message:
+              type: string
+            param:
+              type: string
+        request_id:
+          description: On the 202 only.
           type: string
     SubmitAccepted:
       type: object
@@ -2772,13 +2866,13 @@ components:
                 description: ISO 8601 UTC.
                 type: string
               ended_at:
-                description: ISO 8601 UTC (with `source=store`, when the gateway first saw the task end).
+                description: ISO 8601 UTC (from the store, when the gateway first saw the task end).
                 type: string
               label:
-                description: With `source=store`, the label given at submit.
+                description: From the store, the label given at submit.
                 type: string
               results_kept:
-                description: With `source=store`, whether the result documents are kept by the gateway.
+                description: From the store, whether the result documents are kept by the gateway.
                 type: boolean
         page:
           type: integer
@@ -2789,9 +2883,9 @@ components:
         total_pages:
           type: integer
         source:
-          description: '`store` when the gateway''s job store answered.'
+          description: '`store` when the gateway''s job store answered, `dashscope` when DashScope''s list did.'
           type: string
-          enum: [store]
+          enum: [store, dashscope]
         request_id:
           type: string
     DeleteResult:

@@ -15,6 +15,9 @@ struct JobKeeper: Sendable {
     let logger: Logger
     /// Largest result document kept (as the transcript route's download limit).
     var maxDocumentBytes = 64 << 20
+    /// The configured default webhook (`--webhook-url`), for submits that cannot name a callback themselves
+    /// (DashScope-native and OpenAI async-job submits); validated at start.
+    var defaultCallbackURL: String?
 
     /// A finished job the store can answer alone: its last upstream view, with every document kept.
     struct Kept: Sendable {

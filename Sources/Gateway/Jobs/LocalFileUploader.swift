@@ -7,7 +7,8 @@ struct LocalFileUploader: Sendable {
     let client: DashScopeClient
     /// The model the task is submitted with.
     let model: String
-    let call: CallContext
+    /// The context of the upstream calls (a later caller may set its own and keep the policy already fetched).
+    var call: CallContext
     private var policy: UploadPolicy?
     private var fetchedAt = ContinuousClock.now
 

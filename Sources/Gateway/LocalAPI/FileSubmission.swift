@@ -43,7 +43,7 @@ struct FileSubmission: Sendable {
     func prepare(_ form: Form, _ context: RouteContext) async throws -> (TranscriptionSubmission, [UploadedFile]) {
         switch form {
         case .multipart:
-            return try await spooledMultipart(context)
+            return try await upload(try await spooledMultipart(context), call: context.upstream)
         case .rawAudio(let contentType):
             let head = context.request.head
             let options = head.query.filter { $0.name != "filename" }
@@ -69,11 +69,7 @@ struct FileSubmission: Sendable {
         _ stream: RequestBodyStream, name: String, contentType: String, _ submission: TranscriptionSubmission,
         _ context: RouteContext
     ) async throws -> (TranscriptionSubmission, [UploadedFile]) {
-        guard let size = stream.declaredLength else {
-            throw GatewayError(
-                status: 411, code: "length_required",
-                message: "send the audio with a Content-Length: DashScope's temporary storage needs the file's size up front")
-        }
+        guard let size = stream.declaredLength else { throw Self.lengthRequired }
         guard size > 0 else { throw Self.emptyBody }
         var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
         let url = try await uploader.upload(fileName: name, contentType: contentType, size: size, body: stream)
@@ -82,10 +78,10 @@ struct FileSubmission: Sendable {
         return (submission, [UploadedFile(fileName: name, bytes: size, fileURL: url)])
     }
 
-    /// A multipart body read as it arrives, each file spooled to disk (`SpooledForm`): the options are validated,
-    /// every file is checked against the policy, then each is uploaded from its spool with its exact size. Memory
-    /// holds the fields and a piece in flight, never a file.
-    private func spooledMultipart(_ context: RouteContext) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+    /// A multipart body read as it arrives, each file spooled to disk (`SpooledForm`): the options are validated and
+    /// every file is checked against the policy; nothing is uploaded yet. Memory holds the fields and a piece in
+    /// flight, never a file.
+    private func spooledMultipart(_ context: RouteContext) async throws -> SpooledFiles {
         guard let boundary = MultipartForm.boundary(contentType: context.request.head.headers["Content-Type"]) else {
             throw GatewayError.invalidRequest("Content-Type multipart/form-data needs a boundary parameter")
         }
@@ -105,7 +101,7 @@ struct FileSubmission: Sendable {
         } catch let error as MultipartFormError {
             throw Self.formError(error)
         }
-        var files: [(name: String, contentType: String, file: SpooledFile)] = []
+        var files: [SpooledFiles.File] = []
         var fields: [(name: String, value: String)] = []
         for part in form.parts {
             if part.name == "file" {
@@ -115,7 +111,7 @@ struct FileSubmission: Sendable {
                 guard file.size > 0 else {
                     throw GatewayError.invalidRequest("file part \(files.count + 1) ('\(name)') is empty", param: "file")
                 }
-                files.append((name, part.contentType ?? "application/octet-stream", file))
+                files.append(SpooledFiles.File(name: name, contentType: part.contentType ?? "application/octet-stream", spool: file))
             } else {
                 guard let text = String(validating: part.body, as: UTF8.self) else {
                     throw GatewayError.invalidRequest("form field '\(part.name)' is not UTF-8 text", param: part.name)
@@ -124,22 +120,68 @@ struct FileSubmission: Sendable {
             }
         }
         let fileParts = form.parts.count { $0.name == "file" }
-        var submission = try FileSubmissionOptions.submission(fields, fileCount: fileParts)
+        let submission = try FileSubmissionOptions.submission(fields, fileCount: fileParts)
         var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
         for file in files {
-            try await uploader.checkSize(file.file.size, fileName: file.name)
+            try await uploader.checkSize(file.spool.size, fileName: file.name)
         }
+        return SpooledFiles(submission: submission, files: files, uploader: uploader)
+    }
+
+    /// The request's files read to disk (a raw body too), options validated and sizes checked against the policy,
+    /// for an answer before the upload (`Prefer: respond-async`).
+    func spool(_ form: Form, _ context: RouteContext) async throws -> SpooledFiles {
+        guard case .rawAudio(let contentType) = form else { return try await spooledMultipart(context) }
+        let head = context.request.head
+        let submission = try FileSubmissionOptions.submission(head.query.filter { $0.name != "filename" }, fileCount: 1)
+        let name = head.queryValue("filename") ?? Self.defaultName(contentType: contentType)
+        var uploader = LocalFileUploader(client: client, model: submission.model, call: context.upstream)
+        guard let spool = SpooledFile() else { throw SpooledForm.diskError }
+        if let stream = context.request.bodyStream {
+            guard let size = stream.declaredLength else { throw Self.lengthRequired }
+            guard size > 0 else { throw Self.emptyBody }
+            try await uploader.checkSize(size, fileName: name)
+            do {
+                for try await piece in stream {
+                    guard spool.append(piece) else { throw SpooledForm.diskError }
+                }
+            } catch {
+                throw UploadedAudio.bodyError(error)
+            }
+        } else {
+            guard !context.request.body.isEmpty else { throw Self.emptyBody }
+            try await uploader.checkSize(context.request.body.count, fileName: name)
+            guard spool.append(context.request.body) else { throw SpooledForm.diskError }
+        }
+        return SpooledFiles(
+            submission: submission, files: [SpooledFiles.File(name: name, contentType: contentType, spool: spool)],
+            uploader: uploader)
+    }
+
+    /// Uploads spooled files one after another, reporting (file index, bytes handed on) as they go, and returns
+    /// the submission with their `oss://` URLs.
+    func upload(
+        _ spooled: SpooledFiles, call: CallContext, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> (TranscriptionSubmission, [UploadedFile]) {
+        var submission = spooled.submission
+        var uploader = spooled.uploader
+        uploader.call = call
         var uploaded: [UploadedFile] = []
-        for file in files {
+        for (index, file) in spooled.files.enumerated() {
+            let body = CountedPieces(base: file.spool.pieces()) { progress(index, $0) }
             let url = try await uploader.upload(
-                fileName: file.name, contentType: file.contentType, size: file.file.size, body: file.file.pieces())
-            uploaded.append(UploadedFile(fileName: file.name, bytes: file.file.size, fileURL: url))
+                fileName: file.name, contentType: file.contentType, size: file.spool.size, body: body)
+            uploaded.append(UploadedFile(fileName: file.name, bytes: file.spool.size, fileURL: url))
         }
         submission.fileURLs = uploaded.map(\.fileURL)
         return (submission, uploaded)
     }
 
     static let emptyBody = GatewayError.invalidRequest("the request body (the audio) is empty", param: "file")
+
+    static let lengthRequired = GatewayError(
+        status: 411, code: "length_required",
+        message: "send the audio with a Content-Length: DashScope's temporary storage needs the file's size up front")
 
     /// True for a request whose body is audio (raw, or files in a form): it is streamed to the storage (a form's files
     /// through a spool on disk) instead of read whole.

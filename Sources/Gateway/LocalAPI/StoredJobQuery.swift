@@ -1,10 +1,12 @@
 import DashScope
 import JSON
 
-/// A validated `GET /v1/transcriptions?source=store` query: `status`, `model`, `label`, `since` (ISO 8601 with a
+/// A validated `GET /v1/transcriptions` query of the job store (the default source): `status`, `model`, `label`, `since` (ISO 8601 with a
 /// zone), `page` (from 1) and `page_size` (1–100, default 10); unknown or repeated parameters are refused.
 struct StoredJobQuery: Sendable {
     static let allowedParameters = ["source", "status", "model", "label", "since", "page", "page_size"]
+    /// The window parameters only DashScope's list (`source=dashscope`) takes.
+    static let dashScopeOnlyParameters = ["start_time", "end_time"]
 
     var filter = JobFilter()
     var page = 1
@@ -13,9 +15,14 @@ struct StoredJobQuery: Sendable {
     init(query: [(name: String, value: String)]) throws(RequestValidationError) {
         var values: [String: String] = [:]
         for (name, value) in query {
+            if Self.dashScopeOnlyParameters.contains(name) {
+                throw RequestValidationError(
+                    "\(name) filters DashScope's own list: add source=dashscope (the gateway's store filters by since)",
+                    field: name)
+            }
             guard Self.allowedParameters.contains(name) else {
                 throw RequestValidationError(
-                    "unknown query parameter '\(name)' with source=store; allowed are \(Self.allowedParameters.joined(separator: ", "))",
+                    "unknown query parameter '\(name)' for the gateway's job list; allowed are \(Self.allowedParameters.joined(separator: ", "))",
                     field: name)
             }
             guard values.updateValue(value, forKey: name) == nil else {

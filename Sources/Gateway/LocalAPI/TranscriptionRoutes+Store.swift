@@ -41,7 +41,7 @@ extension TranscriptionRoutes {
         ]))
     }
 
-    /// `GET /v1/transcriptions?source=store`: the jobs kept by the gateway, newest first, filtered by `status`,
+    /// `GET /v1/transcriptions` (or `?source=store`): the jobs kept by the gateway, newest first, filtered by `status`,
     /// `model`, `label` and `since` (ISO 8601), paged by `page` and `page_size`.
     func listFromStore(_ context: RouteContext) async throws -> HTTPResponse {
         let query = try StoredJobQuery(query: context.request.head.query)

@@ -21,6 +21,8 @@ struct TranscriptionRoutes: Sendable {
     var inlineTranscriptsBudget = TranscriptInliner.defaultBudget
     /// Webhook signing, default callback and SSRF allow-list.
     var webhooks = WebhookConfiguration()
+    /// File submits answered before their upload (`Prefer: respond-async`) and their progress.
+    var uploads = UploadTracker()
 
     var routes: [Route] {
         [
@@ -48,6 +50,7 @@ struct TranscriptionRoutes: Sendable {
         let submission: TranscriptionSubmission
         var uploaded: [FileSubmission.UploadedFile] = []
         if let form = FileSubmission.form(contentType: context.request.head.headers["Content-Type"]) {
+            if Self.prefersAsync(context.request.head) { return try await submitUploadingLater(form, context) }
             (submission, uploaded) = try await FileSubmission(client: client).prepare(form, context)
         } else {
             submission = try TranscriptionSubmission(body: context.request.body)
@@ -72,6 +75,7 @@ struct TranscriptionRoutes: Sendable {
         let id = try TaskID.from(context)
         var wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
         let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
+        if UploadTracker.isUploadID(id) { return try await uploadAnswer(id, wait: wait) }
         if let kept = await jobs.kept(id) {
             return try await keptAnswer(kept, includeTranscripts: includeTranscripts, context)
         }
@@ -155,10 +159,22 @@ struct TranscriptionRoutes: Sendable {
         return HTTPResponse(status: 200, contentType: format.contentType, text: text)
     }
 
+    /// The gateway's job store answers by default (no DashScope call); `?source=dashscope` asks DashScope's list.
     func list(_ context: RouteContext) async throws -> HTTPResponse {
-        if context.request.head.queryValue("source") == "store" { return try await listFromStore(context) }
-        let query = try TaskListQuery(query: context.request.head.query.filter { $0.name != "source" || $0.value != "dashscope" })
-        return JSONResponse.make(TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)))
+        switch context.request.head.queryValue("source") {
+        case nil, "store":
+            return try await listFromStore(context)
+        case "dashscope":
+            let query = try TaskListQuery(query: context.request.head.query.filter { $0.name != "source" })
+            guard case .object(var page) = TaskListQuery.render(try await client.listTasks(query.upstreamQueryItems, context.upstream)) else {
+                throw DashScopeError.invalidResponse("DashScope's task list did not render as an object")
+            }
+            page["source"] = .string("dashscope")
+            return JSONResponse.make(.object(page))
+        default:
+            throw GatewayError.invalidRequest(
+                "source must be store (the gateway's kept jobs, the default) or dashscope (DashScope's own list)", param: "source")
+        }
     }
 
     func cancel(_ context: RouteContext) async throws -> HTTPResponse {

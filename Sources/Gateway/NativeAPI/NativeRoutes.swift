@@ -40,13 +40,16 @@ struct NativeRoutes: Sendable {
         ]
     }
 
-    /// Relays a native submit, and records the task DashScope answered in the job store.
+    /// Relays a native submit, and records the task DashScope answered in the job store, with the default webhook
+    /// when one is configured (DashScope's body has no callback field).
     func submit(_ context: RouteContext) async throws -> HTTPResponse {
         let response = try await forward(context, method: "POST", path: DashScopePaths.transcription)
         if response.status == 200, case .bytes(let body) = response.body,
            let answer = JSONValue.parse(body), let task = try? SubmittedTask(json: answer) {
             let model = JSONValue.parse(context.request.body)?["model"]?.stringValue ?? "unknown"
-            await jobs.recordSubmit(taskID: task.taskID, model: model, label: nil, source: "native", status: task.status)
+            await jobs.recordSubmit(
+                taskID: task.taskID, model: model, label: nil, source: "native", status: task.status,
+                callbackURL: jobs.defaultCallbackURL)
         }
         return response
     }

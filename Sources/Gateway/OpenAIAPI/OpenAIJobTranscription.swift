@@ -6,7 +6,8 @@ import MicroHTTPServer
 /// goes to DashScope's temporary storage, a Fun-ASR job transcribes it, and the answer waits for the job and is
 /// rendered in the asked `response_format` exactly like a Flash answer. `prompt` has no job equivalent and is not
 /// sent; `stream=true` is refused (a job has no partial results to stream). The job is kept in the job store like
-/// any other (label `openai`), so a client that gave up waiting still finds it under /v1/transcriptions.
+/// any other (label `openai`), so a client that gave up waiting still finds it under /v1/transcriptions, and the
+/// default webhook (`--webhook-url`) follows it when configured.
 struct OpenAIJobTranscription: Sendable {
     let client: DashScopeClient
     let jobs: JobKeeper
@@ -32,7 +33,10 @@ struct OpenAIJobTranscription: Sendable {
         if let hints = request.recognition.languageHints { parameters["language_hints"] = .array(hints.map(JSONValue.string)) }
         let submitted = try await client.submit(
             TranscriptionSubmission(model: model, fileURLs: [url], parameters: parameters).upstreamBody, context.upstream)
-        await jobs.recordSubmit(taskID: submitted.taskID, model: model, label: "openai", source: "openai", status: submitted.status)
+        // OpenAI's form has no callback field: the configured default webhook, if any, follows the job.
+        await jobs.recordSubmit(
+            taskID: submitted.taskID, model: model, label: "openai", source: "openai", status: submitted.status,
+            callbackURL: jobs.defaultCallbackURL)
         let task = try await TaskWaiter(queries: jobs.queries).wait(for: submitted.taskID, seconds: maxWaitSeconds, context.upstream)
         await jobs.observe(task, context.upstream)
         guard task.output.taskStatus.isTerminal else {

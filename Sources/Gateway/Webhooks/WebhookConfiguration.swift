@@ -2,7 +2,8 @@
 public struct WebhookConfiguration: Sendable {
     /// The HMAC-SHA256 signing secret; without it `callback_url` is refused (unsigned webhooks are a trap).
     public var secret: String?
-    /// The callback used when a local submit gives no `callback_url`.
+    /// The callback used when a submit names none: local submits without `callback_url`, DashScope-native and
+    /// OpenAI async-job submits.
     public var defaultURL: String?
     /// Hosts or addresses a callback may reach although they are loopback, private, link-local or the like.
     public var allow: [String] = []

@@ -122,14 +122,14 @@ import Testing
             for _ in 0..<3 {
                 _ = try await h.request("POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#))
             }
-            let list = try await h.request("GET", "/v1/transcriptions?page=1&page_size=2&model=fun-asr")
+            let list = try await h.request("GET", "/v1/transcriptions?source=dashscope&page=1&page_size=2&model=fun-asr")
             #expect(list.status == 200)
             #expect((list.json["tasks"] as? [Any])?.count == 2)
             #expect(list.json["total"] as? Int == 3)
             let upstream = try #require(h.simulator.receivedRequests().last { $0.path.hasPrefix("/api/v1/tasks") })
             #expect(upstream.queryValue("page_size") == "2")
             #expect(upstream.queryValue("model_name") == "fun-asr")
-            let bad = try await h.request("GET", "/v1/transcriptions?page_size=1000")
+            let bad = try await h.request("GET", "/v1/transcriptions?source=dashscope&page_size=1000")
             #expect(bad.status == 400)
         }
     }

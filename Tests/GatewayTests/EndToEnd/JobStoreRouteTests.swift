@@ -90,6 +90,33 @@ import Testing
         }
     }
 
+    @Test func theListComesFromTheStoreByDefaultAndFromDashScopeWhenAsked() async throws {
+        try await GatewayHarness.with { h in
+            let submitted = try await Self.submit(h, #"{"file_url": "https://example.com/a.wav", "label": "gamma"}"#)
+            let id = try #require(submitted.json["task_id"] as? String)
+            let listCalls = { h.simulator.receivedRequests().filter { $0.method == "GET" && $0.path == "/api/v1/tasks" }.count }
+            let local = try await h.request("GET", "/v1/transcriptions?label=gamma&model=fun-asr")
+            #expect(local.status == 200, "\(local.text)")
+            #expect(local.json["source"] as? String == "store")
+            let tasks = try #require(local.json["tasks"] as? [[String: Any]])
+            #expect(tasks.count == 1 && tasks.first?["task_id"] as? String == id && tasks.first?["label"] as? String == "gamma")
+            #expect(listCalls() == 0, "the default list never asks DashScope")
+
+            let upstream = try await h.request("GET", "/v1/transcriptions?source=dashscope&model=fun-asr")
+            #expect(upstream.status == 200, "\(upstream.text)")
+            #expect(upstream.json["source"] as? String == "dashscope")
+            #expect((upstream.json["tasks"] as? [[String: Any]])?.contains { $0["task_id"] as? String == id } == true)
+            #expect(listCalls() == 1)
+
+            let window = try await h.request("GET", "/v1/transcriptions?start_time=2025-09-25T00:00:00Z")
+            #expect(window.status == 400)
+            #expect((window.error["message"] as? String)?.contains("source=dashscope") == true, "\(window.text)")
+            let unknownSource = try await h.request("GET", "/v1/transcriptions?source=elsewhere")
+            #expect(unknownSource.status == 400)
+            #expect(listCalls() == 1)
+        }
+    }
+
     @Test(arguments: ["memory", "sqlite"])
     func anIdempotencyKeySubmitsOnce(_ kind: String) async throws {
         try await GatewayHarness.with(configure: Self.configure(kind)) { h in

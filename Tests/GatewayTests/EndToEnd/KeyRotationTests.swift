@@ -16,7 +16,7 @@ extension BinaryProcessTests {
                 "DASHSCOPE_API_KEY_FILE": keyFile.path,
             ])
             let base = "http://127.0.0.1:\(try await gateway.port())"
-            #expect(try await send("GET", base + "/v1/transcriptions").status == 200, "the first key is accepted")
+            #expect(try await send("GET", base + "/v1/transcriptions?source=dashscope").status == 200, "the first key is accepted")
 
             // A slow stream opened with the first key (20 events, 100 ms apart) runs across the rotation.
             let stream = Task { try await postStream(base + "/v1/flash", body: streamingFlash) }
@@ -28,7 +28,7 @@ extension BinaryProcessTests {
             try "sk-rotated-0123456789\n".write(to: keyFile, atomically: true, encoding: .utf8)
             kill(gateway.process.processIdentifier, SIGHUP)
             try await ShutdownAndLogLineTests.waitForLog(gateway, "reloaded the DashScope key")
-            let refused = try await send("GET", base + "/v1/transcriptions")
+            let refused = try await send("GET", base + "/v1/transcriptions?source=dashscope")
             #expect(refused.status == 502, "the simulator refuses the new key: it is the one sent now")
             #expect(refused.error["code"] as? String == "upstream_auth_failed")
             let finished = try await stream.value
@@ -38,7 +38,7 @@ extension BinaryProcessTests {
             try "sk-first-line\nmarker-zqx\n".write(to: keyFile, atomically: true, encoding: .utf8)
             kill(gateway.process.processIdentifier, SIGHUP)
             try await ShutdownAndLogLineTests.waitForLog(gateway, "the current key stays in use")
-            #expect(try await send("GET", base + "/v1/transcriptions").status == 502, "a bad file leaves the last good key")
+            #expect(try await send("GET", base + "/v1/transcriptions?source=dashscope").status == 502, "a bad file leaves the last good key")
             #expect(!gateway.stderr.value.contains("marker-zqx") && !gateway.stderr.value.contains("sk-first-line"),
                     "the file's content never reaches the log")
             gateway.process.terminate()

@@ -26,7 +26,7 @@ import Testing
         try await GatewayHarness.with { h in
             h.simulator.inject(.throttled(retryAfterSeconds: 1), for: .list)
             let started = ContinuousClock.now
-            let list = try await h.request("GET", "/v1/transcriptions")
+            let list = try await h.request("GET", "/v1/transcriptions?source=dashscope")
             #expect(list.status == 200, "\(list.text)")
             #expect(ContinuousClock.now - started >= .seconds(1), "Retry-After was honoured")
         }

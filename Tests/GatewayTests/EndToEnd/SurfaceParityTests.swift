@@ -57,7 +57,7 @@ import Testing
         ("POST", "/v1/transcriptions", #"{"file_url": "https://example.com/a.wav"}"#, .submit),
         ("GET", "/v1/transcriptions/task-1", nil, .query),
         ("GET", "/v1/transcriptions/task-1/transcript?format=srt", nil, .query),
-        ("GET", "/v1/transcriptions", nil, .list),
+        ("GET", "/v1/transcriptions?source=dashscope", nil, .list),
         ("POST", "/v1/transcriptions/task-1/cancel", nil, .cancel),
         ("POST", "/v1/flash", #"{"audio_url": "https://example.com/a.wav"}"#, .generation),
         ("POST", "/v1/realtime", #"{"audio_url": "https://example.com/a.wav"}"#, .generation),

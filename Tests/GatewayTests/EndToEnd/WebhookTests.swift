@@ -207,6 +207,60 @@ final class WebhookReceiver: HTTPHandler {
         }
     }
 
+    /// The delivered job views' task ids, once `count` deliveries arrived (bounded polling, 20 s).
+    static func deliveredTaskIDs(_ receiver: WebhookReceiver, count: Int) async throws -> [String] {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(20))
+        while receiver.count < count, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return try receiver.received.withLock { $0 }.map { delivery in
+            let body = try JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
+            return body?["task_id"] as? String ?? ""
+        }
+    }
+
+    @Test func theDefaultWebhookFollowsLocalNativeAndOpenAIJobSubmits() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serving { port in
+            let url = "http://127.0.0.1:\(port)/default-hook"
+            let configure: (inout GatewayConfiguration) -> Void = {
+                Self.configure()(&$0)
+                StreamedUploadTests.patientUpstream(&$0)
+                $0.webhooks.defaultURL = url
+            }
+            try await GatewayHarness.with(configure: configure) { h in
+                // A local submit without callback_url.
+                let local = try await h.request(
+                    "POST", "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://example.com/a.wav"}"#),
+                    headers: [("Content-Type", "application/json")])
+                let localID = try #require(local.json["task_id"] as? String)
+                // A DashScope-native submit: its body has no callback field.
+                let native = try await h.request(
+                    "POST", "/api/v1/services/audio/asr/transcription",
+                    body: jsonBody(#"{"model": "fun-asr", "input": {"file_urls": ["https://example.com/b.wav"]}, "parameters": {}}"#),
+                    headers: [("Content-Type", "application/json"), ("X-DashScope-Async", "enable")])
+                #expect(native.status == 200, "\(native.text)")
+                let nativeID = try #require((native.json["output"] as? [String: Any])?["task_id"] as? String)
+                for id in [localID, nativeID] {
+                    let done = try await h.request("GET", "/v1/transcriptions/\(id)?wait=20")
+                    #expect(done.json["status"] as? String == "SUCCEEDED", "\(done.text)")
+                }
+                // An OpenAI request past Flash's 10 MB runs as a job and answers when it ended.
+                let (openAI, _) = try await OpenAIJobFallbackTests.post(h, [("language", "en")])
+                #expect(openAI.status == 200, "\(openAI.text)")
+                let kept = try await h.request("GET", "/v1/transcriptions?label=openai")
+                let openAIID = try #require((kept.json["tasks"] as? [[String: Any]])?.first?["task_id"] as? String)
+
+                let delivered = try await Self.deliveredTaskIDs(receiver, count: 3)
+                #expect(Set(delivered) == [localID, nativeID, openAIID], "\(delivered)")
+                #expect(receiver.received.withLock { $0 }.allSatisfy { $0.path == "/default-hook" })
+                for id in [nativeID, openAIID] {
+                    let webhook = try await Self.webhook(h, id) { $0["state"] as? String == "delivered" }
+                    #expect(webhook["url"] as? String == url, "the job view shows the default webhook of \(id)")
+                }
+            }
+        }
+    }
+
     @Test func pendingDeliveriesSurviveARestart() async throws {
         let receiver = WebhookReceiver(script: Array(repeating: HTTPResponse(status: 503), count: 1000))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hooks-\(UUID().uuidString).sqlite").path

@@ -13,6 +13,17 @@ import Testing
         try valid().validate()
     }
 
+    @Test func aDefaultWebhookTheSSRFRuleRefusesStopsTheStart() throws {
+        var config = valid()
+        config.webhooks.secret = "whsec-test-0123456789abcdef"
+        config.webhooks.defaultURL = "http://10.1.2.3:8000/hook"
+        #expect { try config.validate() } throws: { error in
+            "\(error)".contains("default webhook URL") && "\(error)".contains("10.1.2.3")
+        }
+        config.webhooks.allow = ["10.1.2.3"]
+        try config.validate()
+    }
+
     @Test func noKeyPointsToSimulate() {
         var config = valid()
         config.apiKey = nil
