@@ -47,7 +47,9 @@ struct LiveAudioSession: Sendable {
     /// Fails the running task once it has received nothing for `idleTimeout`, then closes the connection.
     private func watch(_ activity: ActivityClock, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketOutbound>) async throws {
         while true {
-            let deadline = activity.withLock { $0.last } + idleTimeout
+            // Between tasks there is nothing to time: look again a whole timeout later (never a busy loop).
+            let timed: ContinuousClock.Instant? = activity.withLock { $0.taskID == nil ? nil : $0.last + idleTimeout }
+            let deadline = timed ?? ContinuousClock.now + idleTimeout
             try await Task.sleep(until: deadline, clock: .continuous)
             let expired: String? = activity.withLock { state in
                 guard let taskID = state.taskID, ContinuousClock.now >= state.last + idleTimeout else { return nil }
