@@ -51,8 +51,8 @@ import WebSockets
 
     // MARK: Scenarios
 
-    /// Streams `frames` 100 ms appends, commits, and reads until every final sentence the simulator sent for the
-    /// task has arrived as a `completed` event.
+    /// Streams `frames` 100 ms appends, commits, and reads until every final sentence the simulator sent since has
+    /// arrived as a `completed` event.
     private func streamAndCommit(
         _ h: GatewayHarness, frames: Int, _ iterator: inout Iterator, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketOutbound>,
         closed: inout WebSocketErrorCode?
@@ -60,13 +60,15 @@ import WebSockets
         let before = h.simulator.liveAudioLog()
         for _ in 0..<frames { try await outbound.write(RealtimeTestClient.append()) }
         try await outbound.write(RealtimeTestClient.commit)
+        // Once DashScope (the simulator) took the finish-task, the number of final sentences it sent is known (it
+        // counts them before sending); the audio may have ended between sentences, so nothing else marks the end.
+        #expect(await LiveAudioClient.eventually(within: 20) { h.simulator.liveAudioLog().finishedTasks > before.finishedTasks })
+        let finals = h.simulator.liveAudioLog().finals - before.finals
         var events: [RealtimeTestClient.Event] = []
         var completed = 0
-        while let event = try await RealtimeTestClient.next(&iterator, closed: &closed) {
+        while completed < finals, let event = try await RealtimeTestClient.next(&iterator, closed: &closed) {
             events.append(event)
             if event.type == "conversation.item.input_audio_transcription.completed" { completed += 1 }
-            let log = h.simulator.liveAudioLog()
-            if log.finishedTasks > before.finishedTasks, completed >= log.finals - before.finals { break }
         }
         return events
     }
