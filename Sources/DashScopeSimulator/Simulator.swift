@@ -210,7 +210,9 @@ public final class Simulator: HTTPHandler {
             if let problem = WebSocketHandshake.problem(method: head.method, header: { head.headers[$0] }) {
                 return SimulatedError.invalidParameter(problem).response(requestID: requestID)
             }
-            let session = LiveAudioSession(faults: faults) { update in self.state.withLock { update(&$0.liveAudio) } }
+            let session = LiveAudioSession(faults: faults, idleTimeout: configuration.liveAudioIdleTimeout) { update in
+                self.state.withLock { update(&$0.liveAudio) }
+            }
             return .webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "") { await session.run($0) }
         case .generation:
             return GenerationEndpoint.respond(

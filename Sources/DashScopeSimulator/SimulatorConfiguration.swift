@@ -20,6 +20,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var uploadMaxFileSizeMB: Int
     /// How long an upload policy is accepted (`expire_in_seconds`; DashScope: 300 s).
     public var uploadPolicyLifetime: Duration
+    /// How long a live-audio task may receive nothing before it fails with `CLIENT_ERROR` (DashScope: 23 s).
+    public var liveAudioIdleTimeout: Duration
 
     /// Creates a configuration; every argument has the interactive default.
     public init(
@@ -32,7 +34,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         maxFileURLs: Int = 100,
         maxInlineAudioBytes: Int = 10 * 1024 * 1024,
         uploadMaxFileSizeMB: Int = 100,
-        uploadPolicyLifetime: Duration = .seconds(300)
+        uploadPolicyLifetime: Duration = .seconds(300),
+        liveAudioIdleTimeout: Duration = .seconds(23)
     ) {
         self.acceptedAPIKeys = acceptedAPIKeys
         self.pendingDuration = pendingDuration
@@ -44,6 +47,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.maxInlineAudioBytes = maxInlineAudioBytes
         self.uploadMaxFileSizeMB = uploadMaxFileSizeMB
         self.uploadPolicyLifetime = uploadPolicyLifetime
+        self.liveAudioIdleTimeout = liveAudioIdleTimeout
     }
 
     /// The key `fastForTests` accepts.

@@ -1321,6 +1321,71 @@ paths:
           $ref: '#/components/responses/UpstreamUnavailable'
         '504':
           $ref: '#/components/responses/GatewayTimeout'
+    get:
+      operationId: openaiRealtimeTranscription
+      tags: [openai]
+      summary: OpenAI Realtime transcription session over WebSocket (served by Fun-ASR realtime, key injected)
+      description: |
+        A WebSocket upgrade (RFC 6455) speaking OpenAI's Realtime API for transcription-only sessions, so OpenAI
+        Realtime clients (e.g. the openai SDK's `client.realtime.connect(extra_query={"intent": "transcription"})`,
+        with `websockets` installed) transcribe live audio with Fun-ASR. `POST /v1/realtime` above is a different,
+        plain HTTP route. The local token goes in `Authorization: Bearer`, or (browsers) in the subprotocol
+        `openai-insecure-api-key.<token>` next to `realtime`; the 101 selects `realtime` (never the token-bearing
+        offer) and the token never travels upstream.
+
+        After the upgrade the gateway opens DashScope's live-audio WebSocket with its own key; if DashScope refuses
+        (401/403 → code `invalid_api_key`) or cannot be reached, the client gets one `error` event and the close
+        (1011). The first event is `session.created` (GA), or `transcription_session.created` when the handshake
+        carried `OpenAI-Beta: realtime=v1` (or offered `openai-beta.realtime-v1`).
+
+        Client events: `session.update` (GA, `session.type: "transcription"`, `audio.input.format` `audio/pcm` at
+        24000 Hz, `audio.input.transcription.{model,language,prompt}`, `audio.input.turn_detection`) or
+        `transcription_session.update` (beta: `input_audio_format: pcm16`, `input_audio_transcription`,
+        `turn_detection`), answered by `session.updated` / `transcription_session.updated` with the effective
+        session; `input_audio_buffer.append` (`audio`: base64 PCM16, 24 kHz mono, resampled to 16 kHz, or 8 kHz
+        for the `-8k-` models, and sent to Fun-ASR in 100 ms frames); `input_audio_buffer.commit` (finishes the
+        Fun-ASR task: the rest of the audio is flushed; needs at least 100 ms of audio since the last commit, else
+        `error` `input_audio_buffer_commit_empty`); `input_audio_buffer.clear` (drops audio not yet sent →
+        `input_audio_buffer.cleared`). The model is `fun-asr-realtime` unless the session names a Fun-ASR realtime
+        model (any other name, e.g. `gpt-4o-transcribe`, runs `fun-asr-realtime`); `language` zh/en/ja becomes
+        Fun-ASR's language hint; `turn_detection.silence_duration_ms` its `max_sentence_silence` (200–6000).
+
+        Server events: one Fun-ASR sentence is one user item: `input_audio_buffer.speech_started`, then
+        `conversation.item.input_audio_transcription.delta` while the partial text grows (a revised partial sends
+        none), then `input_audio_buffer.speech_stopped`, `input_audio_buffer.committed`, `conversation.item.added`
+        (GA) or `conversation.item.created` (beta), and `conversation.item.input_audio_transcription.completed`
+        (`transcript`, `usage: {"type":"duration","seconds":n}`). A commit whose audio held no sentence gives one
+        item with an empty transcript. Errors are `error` events (`error.type`, `code`, `message`, `param`,
+        `event_id`) and leave the session open: unsupported or malformed client events (`invalid_value`,
+        `invalid_json`, `missing_required_parameter`), and DashScope's `task-failed` (`CLIENT_ERROR`, e.g. no audio
+        for 23 s, → `invalid_request_error`, anything else → `server_error`; the code is DashScope's), preceded by
+        `conversation.item.input_audio_transcription.failed` for a sentence in progress; the next audio opens a new
+        DashScope connection. A message over 1 MiB closes the connection with 1009; a client that leaves or
+        vanishes has its DashScope connection closed at once.
+      parameters:
+        - $ref: '#/components/parameters/RequestId'
+        - name: intent
+          in: query
+          required: false
+          description: '`transcription` (the only intent served; another value is 400).'
+          schema:
+            type: string
+            enum: [transcription]
+        - name: OpenAI-Beta
+          in: header
+          required: false
+          description: '`realtime=v1` selects the beta dialect (`transcription_session.*` events).'
+          schema:
+            type: string
+      responses:
+        '101':
+          description: Switching protocols; the connection now carries the transcription session described above.
+        '400':
+          $ref: '#/components/responses/OpenAIError'
+        '401':
+          $ref: '#/components/responses/OpenAIError'
+        '403':
+          $ref: '#/components/responses/OpenAIError'
   /v1/audio/transcriptions:
     post:
       operationId: createTranscription

@@ -22,20 +22,25 @@ public struct TokenVerifier: Sendable {
         return matched
     }
 
-    /// True when a WebSocket upgrade offers one of the tokens as the subprotocol `funasr-token.<token>` (a browser
-    /// cannot set `Authorization` on a WebSocket; this is how the page at `/` sends its token).
+    /// True when a WebSocket upgrade offers one of the tokens as the subprotocol `funasr-token.<token>` or
+    /// `openai-insecure-api-key.<token>` (a browser cannot set `Authorization` on a WebSocket; the page at `/` sends
+    /// the first form, OpenAI's browser SDKs the second).
     public func accepts(webSocketProtocols: String?) -> Bool {
         guard isEnabled else { return true }
         for offered in (webSocketProtocols ?? "").split(separator: ",") {
             let value = offered.trimmingWhitespace()
-            guard value.hasPrefix(Self.tokenProtocolPrefix) else { continue }
-            if accepts(authorization: "Bearer " + value.dropFirst(Self.tokenProtocolPrefix.count)) { return true }
+            for prefix in Self.tokenProtocolPrefixes where value.hasPrefix(prefix) {
+                if accepts(authorization: "Bearer " + value.dropFirst(prefix.count)) { return true }
+            }
         }
         return false
     }
 
     /// The subprotocol prefix that carries a token on a WebSocket upgrade.
     public static let tokenProtocolPrefix = "funasr-token."
+
+    /// Every subprotocol prefix that may carry a token: the gateway's and OpenAI's browser form.
+    public static let tokenProtocolPrefixes = [tokenProtocolPrefix, "openai-insecure-api-key."]
 
     /// The subprotocol the gateway selects when a client offered a token that way (never the token-bearing one, so
     /// the token is not echoed in the 101).
