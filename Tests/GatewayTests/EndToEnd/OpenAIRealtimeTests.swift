@@ -86,6 +86,7 @@ import WebSockets
 
     private func aGASessionGetsDeltasAndCompletedTranscripts(_ h: GatewayHarness) async throws {
         let before = h.simulator.liveAudioLog()
+        let toClientBefore = try await LiveAudioTests.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
         let connection = try await RealtimeTestClient.open(h)
         var closed: WebSocketErrorCode?
         var events: [RealtimeTestClient.Event] = []
@@ -126,6 +127,16 @@ import WebSockets
         #expect(run["payload"]?["parameters"]?["sample_rate"]?.intValue == 16000)
         #expect(run["payload"]?["parameters"]?["language_hints"] == .array([.string("en")]))
         #expect(texts.last?.contains("finish-task") == true)
+        // Metrics: every event the client read was counted, and the session is no longer open.
+        let toClient = try await LiveAudioTests.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
+        #expect(toClient - toClientBefore >= Double(events.count + 2), "session.created, session.updated and the rest")
+        var open = try await LiveAudioTests.metric(h, "funasr_gateway_live_sessions")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while open != 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            open = try await LiveAudioTests.metric(h, "funasr_gateway_live_sessions")
+        }
+        #expect(open == 0)
     }
 
     private func aBetaSessionSpeaksTheBetaDialect(_ h: GatewayHarness) async throws {

@@ -16,6 +16,8 @@ struct RealtimeBridge: Sendable {
     let dial: @Sendable () async -> Result<WebSocketChannel, RealtimeError>
     /// The session as the handshake configured it.
     let config: RealtimeSessionConfig
+    /// Counts the session's messages (client events in, server events out) with the other live sessions.
+    let metrics: GatewayMetrics
 
     /// Runs the session on the upgraded client connection, whose DashScope side `first` already opened.
     func run(client: WebSocketChannel, first: WebSocketChannel) async {
@@ -25,13 +27,14 @@ struct RealtimeBridge: Sendable {
                 group.addTask {
                     do {
                         for try await message in clientIn {
+                            if case .message = message { metrics.liveMessagesRelayed(toUpstream: true) }
                             await inputs.send(.client(message))
                             if case .close = message { return }
                         }
                     } catch {}
                     await inputs.send(.client(nil))
                 }
-                var session = RealtimeBridgeSession(config: config, client: clientOut)
+                var session = RealtimeBridgeSession(config: config, client: clientOut, metrics: metrics)
                 group.addTask { await Self.read(first, generation: 0, into: inputs) }
                 await session.announce()
                 for await (input, handled) in inputs.stream {

@@ -16,6 +16,7 @@ struct RealtimeBridgeSession {
 
     private var config: RealtimeSessionConfig
     private let client: NIOAsyncChannelOutboundWriter<WebSocketOutbound>
+    private let metrics: GatewayMetrics
     private var mapper: RealtimeTranscriptMapper
     private var resampler: PCMResampler
     /// The open DashScope connection's writer; nil before it opened and after it ended.
@@ -39,10 +40,11 @@ struct RealtimeBridgeSession {
     /// The least a commit takes: 100 ms of 24 kHz PCM16.
     static let minimumCommitBytes = 4800
 
-    /// A session writing its events to `client`.
-    init(config: RealtimeSessionConfig, client: NIOAsyncChannelOutboundWriter<WebSocketOutbound>) {
+    /// A session writing its events to `client`, counted in `metrics`.
+    init(config: RealtimeSessionConfig, client: NIOAsyncChannelOutboundWriter<WebSocketOutbound>, metrics: GatewayMetrics) {
         self.config = config
         self.client = client
+        self.metrics = metrics
         self.mapper = RealtimeTranscriptMapper(events: RealtimeServerEvents(prefix: String(config.id.dropFirst(5)) + "_"), dialect: config.dialect)
         self.resampler = PCMResampler(from: 24000, to: config.upstreamSampleRate)
     }
@@ -234,6 +236,7 @@ struct RealtimeBridgeSession {
     private mutating func send(_ event: JSONValue) async {
         do {
             try await client.write(.message(.text(ByteBuffer(bytes: event.serialized()))))
+            metrics.liveMessagesRelayed(toUpstream: false)
         } catch {
             ended = true
         }

@@ -14,6 +14,8 @@ import WebSockets
 /// the client as an OpenAI `error` event followed by the close.
 struct RealtimeRoutes: Sendable {
     let client: DashScopeClient
+    /// Open sessions and their messages, counted with the DashScope-native ones.
+    let metrics: GatewayMetrics
     /// The message size limit on both connections (a larger message closes the connection with 1009).
     var limits = WebSocketLimits()
 
@@ -34,11 +36,13 @@ struct RealtimeRoutes: Sendable {
         let offered = (head.headers["Sec-WebSocket-Protocol"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
         let beta = (head.headers["OpenAI-Beta"] ?? "").contains("realtime=v1") || offered.contains("openai-beta.realtime-v1")
         let config = RealtimeSessionConfig(id: "sess_" + Self.randomHex(), dialect: beta ? .beta : .ga)
-        let bridge = RealtimeBridge(dial: { await dial() }, config: config)
+        let bridge = RealtimeBridge(dial: { await dial() }, config: config, metrics: metrics)
         var response = HTTPResponse.webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
             switch await bridge.dial() {
             case .success(let upstream):
+                metrics.liveSessionOpened()
                 await bridge.run(client: connection, first: upstream)
+                metrics.liveSessionClosed()
             case .failure(let error):
                 await Self.refuse(connection, error, config: config)
             }
