@@ -44,12 +44,13 @@ final class RawStreamConnection {
         }
     }
 
-    /// Reads until the server closes the connection; nil if that did not happen within `limit`.
-    func readToEnd(within limit: Duration = .seconds(20)) async -> [UInt8]? {
+    /// Reads until the server closes the connection; nil if that did not happen within `limit` (60 s: a test that
+    /// drains a 12 MB stream with 5 ms polls ran past 20 s in a full run on a loaded machine; only a hang waits it out).
+    func readToEnd(within limit: Duration = .seconds(60)) async -> [UInt8]? {
         let deadline = ContinuousClock.now.advanced(by: limit)
         var all: [UInt8] = []
         while ContinuousClock.now < deadline {
-            guard let bytes = await read(timeout: deadline - ContinuousClock.now) else { return nil }
+            guard let bytes = await read(max: 256 * 1024, timeout: deadline - ContinuousClock.now) else { return nil }
             if bytes.isEmpty { return all }
             all += bytes
         }
