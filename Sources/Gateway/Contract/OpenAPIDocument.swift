@@ -2700,7 +2700,7 @@ components:
           description: The `oss://` URL the task was submitted with (valid 48 hours, bound to the account and model).
           type: string
     UploadView:
-      description: A file submit answered before its upload (`Prefer: respond-async`), as it stands.
+      description: "A file submit answered before its upload (`Prefer: respond-async`), as it stands."
       type: object
       additionalProperties: false
       required: [upload_id, status, upload]
