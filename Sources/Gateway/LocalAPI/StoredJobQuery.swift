@@ -35,7 +35,12 @@ struct StoredJobQuery: Sendable {
             }
             filter.status = status.uppercased()
         }
-        filter.model = values["model"]
+        if let model = values["model"] {
+            guard !model.isEmpty, !model.contains(where: \.isWhitespace) else {
+                throw RequestValidationError("model must be a non-empty model name", field: "model")
+            }
+            filter.model = model
+        }
         filter.label = values["label"]
         if let since = values["since"] {
             guard let instant = CivilTime.parse(since, defaultOffsetSeconds: nil) else {
