@@ -63,7 +63,7 @@ public final class Gateway: Sendable {
         routes += NativeRoutes(client: client, events: events, jobs: jobs).routes
         routes += LiveAudioRoutes(client: client, metrics: metrics).routes
         routes += OpenAIRoutes(client: client, configuration: configuration, events: events, jobs: jobs).routes
-        routes += RealtimeRoutes(client: client, metrics: metrics).routes
+        routes += RealtimeRoutes(client: client, metrics: metrics, idleFinish: configuration.realtimeIdleFinish).routes
         self.routes = routes
         let handler = GatewayHandler(
             router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)

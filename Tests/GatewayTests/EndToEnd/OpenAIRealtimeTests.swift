@@ -49,6 +49,33 @@ import WebSockets
         }
     }
 
+    @Test func aPauseInTheAudioFinishesTheTaskBeforeDashScopeFailsIt() async throws {
+        var simulator = SimulatorConfiguration.fastForTests
+        simulator.liveAudioIdleTimeout = .seconds(3)
+        try await GatewayHarness.with(simulatorConfiguration: simulator, configure: { $0.realtimeIdleFinish = .milliseconds(300) }) { h in
+            let before = h.simulator.liveAudioLog()
+            let connection = try await RealtimeTestClient.open(h, token: nil)
+            var closed: WebSocketErrorCode?
+            var events: [RealtimeTestClient.Event] = []
+            try await connection.executeThenClose { inbound, outbound in
+                var iterator = inbound.makeAsyncIterator()
+                #expect(try await RealtimeTestClient.next(&iterator, closed: &closed)?.type == "session.created")
+                for _ in 0..<30 { try await outbound.write(RealtimeTestClient.append()) }
+                // Then a pause and no commit: the bridge finishes the task after 300 ms, long before the simulator's
+                // 3 s no-audio failure.
+                #expect(await LiveAudioClient.eventually(within: 20) { h.simulator.liveAudioLog().finishedTasks > before.finishedTasks })
+                // More audio after the pause runs a second task on the same connection, committed as usual.
+                events = try await streamAndCommit(h, frames: 30, &iterator, outbound, closed: &closed)
+                try await outbound.write(.close(code: .normalClosure, reason: ""))
+            }
+            let log = h.simulator.liveAudioLog()
+            #expect(log.finishedTasks - before.finishedTasks == 2)
+            #expect(events.allSatisfy { $0.type != "error" }, "no task failed: \(events.filter { $0.type == "error" }.map(\.text))")
+            #expect(!transcripts(events).isEmpty)
+            #expect(closed == nil)
+        }
+    }
+
     // MARK: Scenarios
 
     /// Streams `frames` 100 ms appends, commits, and reads until every final sentence the simulator sent since has

@@ -8,7 +8,9 @@ import WebSockets
 /// One consumer loop handles everything in order (client events, DashScope events, dials), so no state is shared:
 /// audio is resampled to Fun-ASR's rate and sent in 100 ms frames once the task started (queued before); the first
 /// audio after a commit (or at the start) runs a new task; `input_audio_buffer.commit` flushes the audio and
-/// finishes the task; DashScope's results become items (`RealtimeTranscriptMapper`). A `task-failed` becomes an
+/// finishes the task, and so does a pause in the audio of `idleFinish` (a client that stops appending without a
+/// commit would otherwise meet DashScope's 23 s no-audio failure); DashScope's results become items
+/// (`RealtimeTranscriptMapper`). A `task-failed` becomes an
 /// `error` and the next audio dials DashScope again; a refused dial ends the session with an `error`. The client
 /// leaving (or vanishing) closes DashScope's side at once.
 struct RealtimeBridge: Sendable {
@@ -18,6 +20,8 @@ struct RealtimeBridge: Sendable {
     let config: RealtimeSessionConfig
     /// Counts the session's messages (client events in, server events out) with the other live sessions.
     let metrics: GatewayMetrics
+    /// A task that got no audio for this long is finished, before DashScope fails it (23 s without audio).
+    var idleFinish: Duration = RealtimeBridgeSession.defaultIdleFinish
 
     /// Runs the session on the upgraded client connection, whose DashScope side `first` already opened.
     func run(client: WebSocketChannel, first: WebSocketChannel) async {
@@ -35,7 +39,12 @@ struct RealtimeBridge: Sendable {
                     await inputs.send(.client(nil))
                 }
                 var session = RealtimeBridgeSession(config: config, client: clientOut, metrics: metrics)
+                session.idleFinish = idleFinish
                 group.addTask { await Self.read(first, generation: 0, into: inputs) }
+                group.addTask { [idleFinish] in
+                    let interval = min(.seconds(1), idleFinish / 3)
+                    while (try? await Task.sleep(for: interval)) != nil { await inputs.send(.tick) }
+                }
                 await session.announce()
                 for await (input, handled) in inputs.stream {
                     let wantsDial = await session.handle(input)

@@ -39,6 +39,12 @@ struct RealtimeBridgeSession {
 
     /// The least a commit takes: 100 ms of 24 kHz PCM16.
     static let minimumCommitBytes = 4800
+    /// How long a running task may go without audio before the bridge finishes it: well before DashScope's 23 s.
+    static let defaultIdleFinish: Duration = .seconds(15)
+    /// A running task idle this long is finished (its sentences still arrive as items; the next audio starts anew).
+    var idleFinish = Self.defaultIdleFinish
+    /// When the client last appended audio.
+    private var lastAudio = ContinuousClock.now
 
     /// A session writing its events to `client`, counted in `metrics`.
     init(config: RealtimeSessionConfig, client: NIOAsyncChannelOutboundWriter<WebSocketOutbound>, metrics: GatewayMetrics) {
@@ -87,6 +93,12 @@ struct RealtimeBridgeSession {
             } else {
                 await upstreamEnded()
             }
+        case .tick:
+            // Not a commit: no commit events, and audio appended later (even before a commit) runs a new task.
+            if case .running = task, ContinuousClock.now - lastAudio >= idleFinish {
+                await finishTask()
+                committed = false
+            }
         }
         return nil
     }
@@ -113,6 +125,7 @@ struct RealtimeBridgeSession {
                 await send(mapper.events.session(config, updated: true))
             }
         case .append(let bytes):
+            lastAudio = .now
             bytesSinceCommit += bytes.count
             audio += resampler.resample(bytes)
             if case .running = task { await sendFrames() }

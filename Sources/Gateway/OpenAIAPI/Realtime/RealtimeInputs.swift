@@ -11,6 +11,8 @@ enum RealtimeInput: Sendable {
     case upstreamRefused(generation: Int, RealtimeError)
     /// A message or close from DashScope; nil when it vanished without a close frame.
     case upstream(generation: Int, WebSocketInbound?)
+    /// The bridge's clock ticked (a running task idle for too long is finished).
+    case tick
 }
 
 /// A rendezvous between the socket readers and the bridge's consumer loop: `send` returns once the consumer has

@@ -18,6 +18,8 @@ struct RealtimeRoutes: Sendable {
     let metrics: GatewayMetrics
     /// The message size limit on both connections (a larger message closes the connection with 1009).
     var limits = WebSocketLimits()
+    /// A task without audio for this long is finished before DashScope's 23 s no-audio failure.
+    var idleFinish = RealtimeBridgeSession.defaultIdleFinish
 
     var routes: [Route] {
         [Route("GET", "/v1/realtime", name: "openai_realtime", errorStyle: .openAI) { try await upgrade($0) }]
@@ -36,7 +38,7 @@ struct RealtimeRoutes: Sendable {
         let offered = (head.headers["Sec-WebSocket-Protocol"] ?? "").split(separator: ",").map { $0.trimmingWhitespace() }
         let beta = (head.headers["OpenAI-Beta"] ?? "").contains("realtime=v1") || offered.contains("openai-beta.realtime-v1")
         let config = RealtimeSessionConfig(id: "sess_" + Self.randomHex(), dialect: beta ? .beta : .ga)
-        let bridge = RealtimeBridge(dial: { await dial() }, config: config, metrics: metrics)
+        let bridge = RealtimeBridge(dial: { await dial() }, config: config, metrics: metrics, idleFinish: idleFinish)
         var response = HTTPResponse.webSocket(key: head.headers["Sec-WebSocket-Key"] ?? "", limits: limits) { connection in
             switch await bridge.dial() {
             case .success(let upstream):
