@@ -70,15 +70,7 @@ struct LiveUpstreamCommand: AsyncParsableCommand {
     var threads: Int = 1
 
     func run() async throws {
-        let (host, port) = try HostPort.parse(listen)
-        let server = MicroHTTPServer(
-            configuration: ServerConfiguration(host: host, port: port, threads: threads, connectionLimit: 16_000, idleTimeoutSeconds: 120),
-            handler: LiveUpstreamHandler())
-        try server.start()
-        print("live-upstream listening on \(host):\(server.port)")
-        fflush(nil)
-        await SignalWait.termination()
-        await server.shutdown(drainTimeout: .milliseconds(200))
+        try await BenchServer.serve(LiveUpstreamHandler(), name: "live-upstream", listen: listen, threads: threads)
     }
 }
 

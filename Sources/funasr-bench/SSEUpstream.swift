@@ -76,12 +76,22 @@ struct SSEUpstreamCommand: AsyncParsableCommand {
     var threads: Int = 2
 
     func run() async throws {
+        try await BenchServer.serve(
+            SSEUpstreamHandler(fallback: StreamPlan(events: events, intervalMs: intervalMs)), name: "sse-upstream", listen: listen,
+            threads: threads)
+    }
+}
+
+/// Runs a bench double's server until SIGTERM/SIGINT.
+enum BenchServer {
+    /// Serves `handler` on `listen` (host:port) with room for 16,000 connections, announcing `name` once listening.
+    static func serve(_ handler: some HTTPHandler, name: String, listen: String, threads: Int) async throws {
         let (host, port) = try HostPort.parse(listen)
         let server = MicroHTTPServer(
             configuration: ServerConfiguration(host: host, port: port, threads: threads, connectionLimit: 16_000, idleTimeoutSeconds: 120),
-            handler: SSEUpstreamHandler(fallback: StreamPlan(events: events, intervalMs: intervalMs)))
+            handler: handler)
         try server.start()
-        print("sse-upstream listening on \(host):\(server.port)")
+        print("\(name) listening on \(host):\(server.port)")
         fflush(nil)
         await SignalWait.termination()
         await server.shutdown(drainTimeout: .milliseconds(200))

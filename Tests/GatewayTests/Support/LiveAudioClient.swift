@@ -61,12 +61,20 @@ enum LiveAudioClient {
     static func next(
         _ iterator: inout NIOAsyncChannelInboundStream<WebSocketInbound>.AsyncIterator, closed: inout WebSocketErrorCode?
     ) async throws -> Event? {
+        guard let (json, text) = try await nextJSON(&iterator, closed: &closed) else { return nil }
+        return Event(name: json["header"]?["event"]?.stringValue ?? "", json: json, text: text)
+    }
+
+    /// Reads until a text message arrives (its JSON and text; a binary one is an issue), or the close (nil, with its
+    /// code in `closed`). Shared with `RealtimeTestClient`.
+    static func nextJSON(
+        _ iterator: inout NIOAsyncChannelInboundStream<WebSocketInbound>.AsyncIterator, closed: inout WebSocketErrorCode?
+    ) async throws -> (JSONValue, String)? {
         while let inbound = try await iterator.next() {
             switch inbound {
             case .message(.text(let buffer)):
                 let text = String(buffer: buffer)
-                let json = try #require(JSONValue.parse(Array(text.utf8)), "not JSON: \(text)")
-                return Event(name: json["header"]?["event"]?.stringValue ?? "", json: json, text: text)
+                return (try #require(JSONValue.parse(Array(text.utf8)), "not JSON: \(text)"), text)
             case .message(.binary):
                 Issue.record("unexpected binary message from the server")
             case .close(let code, _):

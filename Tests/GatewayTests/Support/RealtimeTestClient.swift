@@ -58,20 +58,8 @@ enum RealtimeTestClient {
     static func next(
         _ iterator: inout NIOAsyncChannelInboundStream<WebSocketInbound>.AsyncIterator, closed: inout WebSocketErrorCode?
     ) async throws -> Event? {
-        while let inbound = try await iterator.next() {
-            switch inbound {
-            case .message(.text(let buffer)):
-                let text = String(buffer: buffer)
-                let json = try #require(JSONValue.parse(Array(text.utf8)), "not JSON: \(text)")
-                return Event(type: json["type"]?.stringValue ?? "", json: json, text: text)
-            case .message(.binary):
-                Issue.record("unexpected binary message from the server")
-            case .close(let code, _):
-                closed = code
-                return nil
-            }
-        }
-        return nil
+        guard let (json, text) = try await LiveAudioClient.nextJSON(&iterator, closed: &closed) else { return nil }
+        return Event(type: json["type"]?.stringValue ?? "", json: json, text: text)
     }
 
     /// Reads until an event of `type` (the events before it included), or the end.
