@@ -13,15 +13,16 @@ public final class DashScopeClient: Sendable {
     public let retryPolicy: RetryPolicy
     let transport: HTTPTransport
 
-    /// Creates a client with its own connection pool; call `shutdown()` when done.
+    /// Creates a client with its own connection pools; call `shutdown()` when done. `wholeAnswers` picks the
+    /// transport of small whole-answer calls (NIO's codec unless told otherwise; the contract is the same).
     public init(
         endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts = UpstreamTimeouts(),
-        retryPolicy: RetryPolicy = RetryPolicy()
+        retryPolicy: RetryPolicy = RetryPolicy(), wholeAnswers: WholeAnswerPath = .nio
     ) {
         self.endpoint = endpoint
         self.resultPolicy = ResultURLPolicy(endpoint: endpoint)
         self.retryPolicy = retryPolicy
-        self.transport = HTTPTransport(endpoint: endpoint, apiKey: apiKey, timeouts: timeouts)
+        self.transport = HTTPTransport(endpoint: endpoint, apiKey: apiKey, timeouts: timeouts, wholeAnswers: wholeAnswers)
     }
 
     /// The deadlines applied.

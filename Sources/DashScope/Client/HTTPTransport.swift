@@ -39,8 +39,9 @@ enum AnswerCaps {
     static let errorBody = 64 << 10
 }
 
-/// The HTTP exchanges under DashScopeClient: async-http-client, the key added to API calls, transport errors
-/// mapped to `DashScopeError`. Knows nothing of DashScope's paths or bodies.
+/// The HTTP exchanges under DashScopeClient: small whole answers on a `WholeAnswerTransport` (NIO's codec by
+/// default), streams, uploads, result downloads and large request bodies on async-http-client; the key added to
+/// API calls, transport errors mapped to `DashScopeError`. Knows nothing of DashScope's paths or bodies.
 final class HTTPTransport: Sendable {
     let endpoint: DashScopeEndpoint
     let timeouts: UpstreamTimeouts
@@ -54,8 +55,12 @@ final class HTTPTransport: Sendable {
     /// the time spent waiting for DashScope. UpstreamBody's per-read race (a task group, a read task and a timer
     /// task for every piece) cost +34k instructions and +22 allocations per proxied task query in `make profile`.
     private let wholeHTTP: HTTPClient
+    /// API calls answered whole whose body is small (`wholeBodyCopyLimit`): queries, lists, cancels, submits.
+    private let wholeAnswers: any WholeAnswerTransport
+    /// The same calls on async-http-client (a large body is sent from the caller's array in pieces).
+    private let wholeAnswersOnAHC: AsyncHTTPClientWholeAnswers
 
-    init(endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts) {
+    init(endpoint: DashScopeEndpoint, apiKey: APIKey, timeouts: UpstreamTimeouts, wholeAnswers: WholeAnswerPath = .nio) {
         self.endpoint = endpoint
         self.authorization = Mutex(Self.authorization(apiKey))
         self.timeouts = timeouts
@@ -73,6 +78,11 @@ final class HTTPTransport: Sendable {
         // The read timeout also runs while the head is awaited, which the request deadline bounds: never shorter.
         configuration.timeout.read = TimeAmount(max(timeouts.streamIdle, timeouts.request))
         self.wholeHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.wholeAnswersOnAHC = AsyncHTTPClientWholeAnswers(client: wholeHTTP, endpoint: endpoint)
+        switch wholeAnswers {
+        case .nio: self.wholeAnswers = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: timeouts.connect)
+        case .asyncHTTPClient: self.wholeAnswers = wholeAnswersOnAHC
+        }
     }
 
     /// Uses `key` for every request sent from now on (requests in flight keep the one they were sent with).
@@ -92,13 +102,16 @@ final class HTTPTransport: Sendable {
 
     /// Closes the connection pools.
     func shutdown() async {
+        await wholeAnswers.shutdown()
         try? await wholeHTTP.shutdown()
         try? await http.shutdown()
     }
 
     /// Sends an API call with the key and collects the whole answer (any status).
     func send(_ request: UpstreamRequest, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
-        try await collect(makeRequest(request, authorized: true), maxBodyBytes: maxBodyBytes)
+        let authorization = authorization.withLock { $0 }
+        let transport: any WholeAnswerTransport = (request.body?.count ?? 0) > Self.wholeBodyCopyLimit ? wholeAnswersOnAHC : wholeAnswers
+        return try await transport.send(request, authorization: authorization, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
     }
 
     /// Sends an API call with the key and returns as soon as the head arrives; the body streams.
@@ -106,7 +119,8 @@ final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(makeRequest(request, authorized: true), deadline: deadline)
+            response = try await http.execute(
+                Self.makeRequest(request, endpoint: endpoint, authorization: authorization.withLock { $0 }), deadline: deadline)
         } catch {
             throw TransportFailure(error)
         }
@@ -119,7 +133,7 @@ final class HTTPTransport: Sendable {
     func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        return try await collect(request, maxBodyBytes: maxBodyBytes)
+        return try await Self.collect(wholeHTTP, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
     }
 
     /// POSTs a streamed body to a URL without the key (the temporary storage's form upload is signed by its
@@ -133,18 +147,18 @@ final class HTTPTransport: Sendable {
             request.headers.add(name: field.name, value: field.value)
         }
         request.body = body
-        return try await collect(request, maxBodyBytes: maxBodyBytes, deadline: timeouts.upload)
+        return try await Self.collect(wholeHTTP, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.upload)
     }
 
-    /// Executes a request within the request deadline and collects the whole answer.
-    private func collect(
-        _ request: HTTPClientRequest, maxBodyBytes: Int, deadline: Duration? = nil
+    /// Executes a request on `client` within `timeout` and collects the whole answer.
+    static func collect(
+        _ client: HTTPClient, _ request: HTTPClientRequest, maxBodyBytes: Int, timeout: Duration
     ) async throws(TransportFailure) -> UpstreamResponse {
         let started = ContinuousClock.now
-        let deadline = NIODeadline.now() + TimeAmount(deadline ?? timeouts.request)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         let response: HTTPClientResponse
         do {
-            response = try await wholeHTTP.execute(request, deadline: deadline)
+            response = try await client.execute(request, deadline: deadline)
         } catch {
             throw TransportFailure(error)
         }
@@ -158,16 +172,15 @@ final class HTTPTransport: Sendable {
         }
     }
 
-    private func makeRequest(_ request: UpstreamRequest, authorized: Bool) -> HTTPClientRequest {
+    /// The request for async-http-client, with `Authorization: <authorization>`.
+    static func makeRequest(_ request: UpstreamRequest, endpoint: DashScopeEndpoint, authorization: String) -> HTTPClientRequest {
         var out = HTTPClientRequest(url: endpoint.url(path: request.path, query: request.query))
         out.method = HTTPMethod(rawValue: request.method)
         out.headers.reserveCapacity(request.headers.count + 1)
         for field in request.headers where !ASCIICase.equal(field.name, "authorization") {
             out.headers.add(name: field.name, value: field.value)
         }
-        if authorized {
-            out.headers.add(name: "Authorization", value: authorization.withLock { $0 })
-        }
+        out.headers.add(name: "Authorization", value: authorization)
         if let body = request.body {
             // A large body (inline audio) is copied into the channel in ~4 MB pieces as it is sent, not whole first.
             out.body = body.count > Self.wholeBodyCopyLimit ? .bytes(body) : .bytes(ByteBuffer(bytes: body))
@@ -193,6 +206,7 @@ final class HTTPTransport: Sendable {
     static func classify(_ error: any Error) -> DashScopeError {
         if let already = error as? DashScopeError { return already }
         if error is CancellationError { return .cancelled }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return .timeout }
         if error is NIOTooManyBytesError {
             return .invalidResponse("DashScope's answer was larger than the gateway accepts")
         }
@@ -221,7 +235,7 @@ extension TimeAmount {
 
 /// A failed exchange: what it means for the gateway, and whether DashScope can have received any of it (a call
 /// that was never sent may be retried whatever it was).
-struct TransportFailure: Error {
+struct TransportFailure: Error, Sendable {
     /// The failure as the gateway reports it.
     let error: DashScopeError
     /// True when no connection was made.

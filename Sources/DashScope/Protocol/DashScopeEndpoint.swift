@@ -83,8 +83,13 @@ public struct DashScopeEndpoint: Sendable, Equatable {
 
     /// The full URL of an API path such as `/api/v1/tasks/1`, with a raw query string appended.
     public func url(path: String, query: [(name: String, value: String)] = []) -> String {
-        let encoded = query.map { "\(percentEncode($0.name))=\(percentEncode($0.value))" }.joined(separator: "&")
-        return encoded.isEmpty ? origin + path : origin + path + "?" + encoded
+        origin + Self.target(path: path, query: query)
+    }
+
+    /// The request target of an API path: the path with a raw query string appended.
+    public static func target(path: String, query: [(name: String, value: String)] = []) -> String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { "\(percentEncode($0.name))=\(percentEncode($0.value))" }.joined(separator: "&")
     }
 
     /// True for a workspace id DashScope's SDK accepts.
