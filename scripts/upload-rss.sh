@@ -18,12 +18,15 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WO
 head -c 10000000 /dev/urandom >"$WORK/10mb.wav"
 head -c 60000000 /dev/urandom >"$WORK/60mb.wav"
 
-hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "(exited)"; }
+source "$ROOT/scripts/bench-lib.sh"  # free_port
 wait_healthy() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return; sleep 0.05; done; }
 
 run_case() { # binary, setup, label, path, curl arguments...
     local binary=$1 setup=$2 label=$3 path=$4; shift 4
-    local port=$((20000 + RANDOM % 20000)) upstream=$((40000 + RANDOM % 20000)) simulator=
+    # Free ports, checked (a random pick once met a port in use: the gateway exited and the run stopped).
+    local port upstream simulator=
+    port=$(free_port $((20000 + RANDOM % 10000))); upstream=$(free_port $((40000 + RANDOM % 10000)))
     if [ "$setup" = alone ]; then
         "$binary" simulate --listen "127.0.0.1:$upstream" >"$WORK/sim.log" 2>&1 &
         simulator=$!; PIDS+=("$simulator")
@@ -39,7 +42,9 @@ run_case() { # binary, setup, label, path, curl arguments...
     idle=$(hwm_mb "$gateway")
     status=$(curl -s -o "$WORK/answer" -w '%{http_code}' "$@" "http://127.0.0.1:$port$path")
     printf '%-40s %-9s %-26s HTTP %s  idle %5s MB  peak %6s MB\n' "$binary" "$setup" "$label" "$status" "$idle" "$(hwm_mb "$gateway")"
-    kill "$gateway" $simulator; wait "$gateway" $simulator 2>/dev/null || true
+    kill -0 "$gateway" 2>/dev/null || echo "  the gateway had exited: $(tail -n 2 "$WORK/log" | tr '\n' ' ')"
+    case $status in 2??) ;; *) echo "  answer: $(head -c 400 "$WORK/answer")"; echo "  log: $(grep -v listening "$WORK/log" | tail -n 3 | tr '\n' ' ')" ;; esac
+    kill "$gateway" $simulator 2>/dev/null; wait "$gateway" $simulator 2>/dev/null || true
     PIDS=()
 }
 
