@@ -101,9 +101,14 @@ extension BinaryProcessTests {
                 return text
             }
 
+            /// Ends the browser session, then chromedriver: SIGKILL, because it ignores SIGTERM (every run left one
+            /// behind, adopted by init), and reaped before the test ends.
             func close() async {
                 if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)") }
-                driver.terminate()
+                guard driver.isRunning else { return }
+                kill(driver.processIdentifier, SIGKILL)
+                let process = driver
+                _ = try? await offPool { process.waitUntilExit() }
             }
         }
 
