@@ -24,9 +24,9 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text:
-            context.fireChannelRead(wrapInboundOut(.message(.text(Self.ownBytes(frame, context)))))
+            context.fireChannelRead(wrapInboundOut(.message(.text(frame.unmaskedData))))
         case .binary:
-            context.fireChannelRead(wrapInboundOut(.message(.binary(Self.ownBytes(frame, context)))))
+            context.fireChannelRead(wrapInboundOut(.message(.binary(frame.unmaskedData))))
         case .ping:
             guard !sentClose else { return }
             context.writeAndFlush(wrapOutboundOut(makeFrame(.pong, frame.unmaskedData)), promise: nil)
@@ -51,14 +51,6 @@ final class WebSocketMessageHandler: ChannelDuplexHandler, RemovableChannelHandl
         default:
             sendClose(context: context, code: .protocolError, reason: "unknown opcode")
         }
-    }
-
-    /// The frame's payload in storage of its own. An unmasked frame's data is a slice of the socket read that
-    /// carried it (up to 64 KiB); a queued message would keep that whole read alive, which with 1,000 lagging
-    /// sessions was most of the relay's memory. A masked frame is already a copy (unmasking copies).
-    private static func ownBytes(_ frame: WebSocketFrame, _ context: ChannelHandlerContext) -> ByteBuffer {
-        guard frame.maskKey == nil else { return frame.unmaskedData }
-        return context.channel.allocator.buffer(buffer: frame.data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
