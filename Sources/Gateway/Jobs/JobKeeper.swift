@@ -48,8 +48,18 @@ struct JobKeeper: Sendable {
 
     /// The stored job with its webhook, or nil (also when the store failed: logged).
     func job(_ id: String) async -> StoredJob? {
-        guard var job = await logging("read job \(id)", { () async throws(JobStoreError) in try await store.job(id) }) ?? nil
-        else { return nil }
+        guard let job = await jobRow(id) else { return nil }
+        return await withWebhook(job)
+    }
+
+    /// The stored job without its webhook (one store read), or nil.
+    private func jobRow(_ id: String) async -> StoredJob? {
+        await logging("read job \(id)", { () async throws(JobStoreError) in try await store.job(id) }) ?? nil
+    }
+
+    private func withWebhook(_ job: StoredJob) async -> StoredJob {
+        var job = job
+        let id = job.taskID
         job.webhook = await logging("read the webhook of \(id)") { () async throws(JobStoreError) in try await store.webhook(id) } ?? nil
         return job
     }
@@ -71,10 +81,11 @@ struct JobKeeper: Sendable {
 
     /// The job when it ended and its documents are kept: the store answers it alone.
     func kept(_ id: String) async -> Kept? {
-        guard let job = await job(id), job.documentsKept, let view = job.upstreamView,
+        // The webhook is read only for a job the store answers: every GET of an open task asks here first.
+        guard let job = await jobRow(id), job.documentsKept, let view = job.upstreamView,
               let json = JSONValue.parse(view), let task = try? TaskQueryResponse(json: json)
         else { return nil }
-        return Kept(job: job, task: task)
+        return Kept(job: await withWebhook(job), task: task)
     }
 
     /// The number of result documents a task has: one per succeeded file.

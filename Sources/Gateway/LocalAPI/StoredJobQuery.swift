@@ -29,18 +29,8 @@ struct StoredJobQuery: Sendable {
                 throw RequestValidationError("query parameter '\(name)' is given more than once", field: name)
             }
         }
-        if let status = values["status"] {
-            guard TaskListQuery.statuses.contains(status.uppercased()) else {
-                throw RequestValidationError("status must be one of \(TaskListQuery.statuses.joined(separator: ", "))", field: "status")
-            }
-            filter.status = status.uppercased()
-        }
-        if let model = values["model"] {
-            guard !model.isEmpty, !model.contains(where: \.isWhitespace) else {
-                throw RequestValidationError("model must be a non-empty model name", field: "model")
-            }
-            filter.model = model
-        }
+        filter.status = try TaskListQuery.status(values["status"])
+        filter.model = try TaskListQuery.model(values["model"])
         filter.label = values["label"]
         if let since = values["since"] {
             guard let instant = CivilTime.parse(since, defaultOffsetSeconds: nil) else {

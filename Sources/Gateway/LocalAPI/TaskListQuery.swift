@@ -24,6 +24,24 @@ public struct TaskListQuery: Sendable, Equatable {
     /// The statuses DashScope can filter on.
     public static let statuses = ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"]
     /// The query parameters the local list accepts.
+    /// A `status` filter in DashScope's upper case, or nil when none was given; shared with the store's list.
+    static func status(_ value: String?) throws(RequestValidationError) -> String? {
+        guard let value else { return nil }
+        guard statuses.contains(value.uppercased()) else {
+            throw RequestValidationError("status must be one of \(statuses.joined(separator: ", "))", field: "status")
+        }
+        return value.uppercased()
+    }
+
+    /// A `model` filter (a non-empty name without spaces), or nil when none was given; shared with the store's list.
+    static func model(_ value: String?) throws(RequestValidationError) -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, !value.contains(where: \.isWhitespace) else {
+            throw RequestValidationError("model must be a non-empty model name", field: "model")
+        }
+        return value
+    }
+
     public static let allowedParameters = ["status", "model", "start_time", "end_time", "page", "page_size"]
     /// The widest window DashScope lists at once (24 h).
     public static let maxWindowMilliseconds: Int64 = 24 * 3600 * 1000
@@ -42,20 +60,8 @@ public struct TaskListQuery: Sendable, Equatable {
                 throw RequestValidationError("query parameter '\(name)' is given more than once", field: name)
             }
         }
-        if let value = values["status"] {
-            guard Self.statuses.contains(value.uppercased()) else {
-                throw RequestValidationError(
-                    "status must be one of \(Self.statuses.joined(separator: ", "))", field: "status"
-                )
-            }
-            status = value.uppercased()
-        }
-        if let value = values["model"] {
-            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else {
-                throw RequestValidationError("model must be a non-empty model name", field: "model")
-            }
-            model = value
-        }
+        status = try Self.status(values["status"])
+        model = try Self.model(values["model"])
         var start: Int64?
         var end: Int64?
         if let value = values["start_time"] { start = try Self.instant(value, field: "start_time") }
