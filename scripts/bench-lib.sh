@@ -128,3 +128,6 @@ rotated_conditions() {
         *) echo "gateway direct nginx" ;;
     esac
 }
+
+# The median of the numbers given (empty ones skipped; decimals too), or n/a.
+median() { printf '%s\n' "$@" | grep . | sort -g | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }

@@ -29,7 +29,6 @@ direct_url="ws://127.0.0.1:$UP/api-ws/v1/inference"
 gateway_url="ws://127.0.0.1:$GW/api-ws/v1/inference"
 
 field() { sed -nE "s/.* $1=([^ ]+).*/\1/p" <<<" $2"; }
-median() { printf '%s\n' "$@" | grep . | sort -g | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 declare -A values
 for round in $(seq "$ROUNDS"); do
     for condition in direct gateway; do

@@ -127,7 +127,6 @@ done
 
 # 4b. The floor under the gateway's plain-request figures: its upstream client alone (async-http-client through
 #     DashScopeClient), against the same canned upstream.
-median() { printf '%s\n' "$@" | grep . | sort -n | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
 echo "== upstream client alone (funasr-bench client-floor), $ROUNDS rounds"
 for conns in 16 64; do
     floor_rps=(); floor_cpu=()

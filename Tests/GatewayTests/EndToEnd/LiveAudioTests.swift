@@ -90,17 +90,23 @@ import WebSockets
         #expect(texts.count == 2 && texts.first?.contains("run-task") == true && texts.last?.contains("finish-task") == true)
         #expect(!events.contains { $0.text.contains(GatewayHarness.apiKey) })
         // Metrics: the session is gone; run-task, 60 frames and finish-task went up, every event came down.
-        var open = try await Self.metric(h, "funasr_gateway_live_sessions")
-        let deadline = ContinuousClock.now + .seconds(5)
-        while open != 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-            open = try await Self.metric(h, "funasr_gateway_live_sessions")
-        }
+        let open = try await Self.openSessionsOnceSettled(h)
         #expect(open == 0, "the ended session is no longer counted")
         let toUpstream = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_upstream"}"#)
         let toClient = try await Self.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
         #expect(toUpstream - toUpstreamBefore == 62)
         #expect(toClient - toClientBefore >= Double(events.count + 1), "task-started and every later event")
+    }
+
+    /// `funasr_gateway_live_sessions` once it reads 0, or its value after 5 s (a session ends just after its close).
+    static func openSessionsOnceSettled(_ h: GatewayHarness) async throws -> Double {
+        var open = try await metric(h, "funasr_gateway_live_sessions")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while open != 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            open = try await metric(h, "funasr_gateway_live_sessions")
+        }
+        return open
     }
 
     /// One sample's value from `GET /metrics` (0 when the series is not there yet).

@@ -157,12 +157,7 @@ import WebSockets
         // Metrics: every event the client read was counted, and the session is no longer open.
         let toClient = try await LiveAudioTests.metric(h, #"funasr_gateway_live_messages_total{direction="to_client"}"#)
         #expect(toClient - toClientBefore >= Double(events.count + 2), "session.created, session.updated and the rest")
-        var open = try await LiveAudioTests.metric(h, "funasr_gateway_live_sessions")
-        let deadline = ContinuousClock.now + .seconds(5)
-        while open != 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-            open = try await LiveAudioTests.metric(h, "funasr_gateway_live_sessions")
-        }
+        let open = try await LiveAudioTests.openSessionsOnceSettled(h)
         #expect(open == 0)
     }
 
