@@ -11,8 +11,13 @@ final class GatewayHandler: HTTPHandler {
     let browserGuard: BrowserRequestGuard
     let logger: Logger
     let metrics: any ServerMetrics
+    /// Where the handlers of `runsOnEventLoop` routes run (none: every handler runs on the cooperative pool).
+    let loopExecutors: EventLoopTaskExecutors?
 
-    init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics) {
+    init(
+        router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics,
+        loopExecutors: EventLoopTaskExecutors? = nil
+    ) {
         self.router = router
         self.configuration = configuration
         self.tokens = TokenVerifier(tokens: configuration.tokens)
@@ -20,6 +25,7 @@ final class GatewayHandler: HTTPHandler {
             tokensEnabled: !configuration.tokens.isEmpty, listensOnLoopback: configuration.listen.isLoopback)
         self.logger = logger
         self.metrics = metrics
+        self.loopExecutors = loopExecutors
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int {
@@ -51,7 +57,9 @@ final class GatewayHandler: HTTPHandler {
             return .answer(answer(error, style: style, head: head, routeName: routeName))
         case .route(let route, let parameters):
             let admitted = AdmittedRoute(route: route, parameters: parameters)
-            guard route.streamsBody(head) else { return .proceed(admission: admitted) }
+            guard route.streamsBody(head) else {
+                return .proceed(admission: admitted, executor: route.runsOnEventLoop ? loopExecutors?.next() : nil)
+            }
             return .stream(admission: admitted, keepsBody: !route.passesBodyOn(head))
         }
     }
