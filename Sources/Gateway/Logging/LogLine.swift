@@ -21,18 +21,19 @@ final class StandardErrorLines: Sendable {
 
     /// Writes the whole line (retrying short writes; a closed stderr drops it).
     func write(_ line: String) {
-        let bytes = Array(line.utf8)
-        lock.withLock { _ in
-            var offset = 0
-            while offset < bytes.count {
-                let rest = offset == 0 ? bytes : Array(bytes[offset...])
-                let written = Glibc.write(2, rest, rest.count)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
+        var line = line
+        line.withUTF8 { bytes in
+            lock.withLock { _ in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0, errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
                 }
             }
         }

@@ -238,7 +238,7 @@ final class GatewayHandler: HTTPHandler {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return RequestIDs.next()
     }
 
     /// The error shape of a path that matched no route.
