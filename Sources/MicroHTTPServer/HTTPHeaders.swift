@@ -28,6 +28,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.append((name: name, value: value))
     }
 
+    /// Makes room for `count` fields.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Replaces every field of that name with one field.
     public mutating func replace(_ name: String, _ value: String) {
         remove(name)

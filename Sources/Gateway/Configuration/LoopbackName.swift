@@ -55,13 +55,24 @@ enum LoopbackName {
             || (host.count > suffix.utf8.count && ASCIICase.equal(host.suffix(suffix.utf8.count), suffix.utf8)) {
             return true
         }
-        let octets = host.split(separator: dot, maxSplits: 4, omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return false }
-        for octet in octets {
-            guard (1...3).contains(octet.count), octet.allSatisfy(isDigit),
-                  octet.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 255 else { return false }
+        // One pass over the bytes, no array of octets: this runs on every request's `Host`.
+        var octets = 0, digits = 0, value = 0, first = 0
+        for byte in host {
+            if byte == dot {
+                guard digits > 0, octets < 3 else { return false }
+                if octets == 0 { first = value }
+                octets += 1
+                digits = 0
+                value = 0
+            } else if isDigit(byte) {
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            } else {
+                return false
+            }
         }
-        return octets[0].elementsEqual("127".utf8)
+        return octets == 3 && digits > 0 && first == 127
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

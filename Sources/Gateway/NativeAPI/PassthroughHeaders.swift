@@ -1,3 +1,4 @@
+import DashScope
 import MicroHTTPServer
 
 // The native passthrough forwards a short allow-list of request headers (every `X-DashScope-*`, plus
@@ -6,23 +7,30 @@ import MicroHTTPServer
 // sets the gateway's key. `Accept-Encoding` is not forwarded, so DashScope answers uncompressed bytes that
 // are relayed as they came. Headers named by a `Connection` header are hop-by-hop too (RFC 9110 §7.6.1).
 
-/// Which headers cross the DashScope-native passthrough, in each direction.
+/// Which headers cross the DashScope-native passthrough, in each direction. Names are compared byte-wise without
+/// case (no lowercased copy, no set look-up): both lists run on every passthrough request.
 enum PassthroughHeaders {
     /// Hop-by-hop fields (and `Content-Length`, which the server sets): never relayed either way.
-    static let hopByHop: Set<String> = [
+    static let hopByHop: [StaticString] = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
         "trailers", "transfer-encoding", "upgrade", "content-length",
     ]
 
     /// Request fields forwarded besides `X-DashScope-*`.
-    static let forwardedRequestFields: Set<String> = ["content-type", "accept", "user-agent"]
+    static let forwardedRequestFields: [StaticString] = ["content-type", "accept", "user-agent"]
 
     /// Response fields this server writes itself.
-    static let ownResponseFields: Set<String> = ["date", "server", "x-request-id"]
+    static let ownResponseFields: [StaticString] = ["date", "server", "x-request-id"]
 
-    /// True for a field that is hop-by-hop in a message whose `Connection` values are `connectionNames`.
-    static func isHopByHop(_ lowercasedName: String, connectionNames: Set<String>) -> Bool {
-        hopByHop.contains(lowercasedName) || lowercasedName.hasPrefix("proxy-") || connectionNames.contains(lowercasedName)
+    /// True for a field that is hop-by-hop in a message whose `Connection` values are `connectionNames` (lowercased).
+    static func isHopByHop(_ name: String, connectionNames: Set<String>) -> Bool {
+        if isOneOf(name, hopByHop) || ASCIICase.hasPrefix(name.utf8, "proxy-".utf8) { return true }
+        return !connectionNames.isEmpty && connectionNames.contains(name.lowercased())
+    }
+
+    /// True when `name` is one of `names` (lowercase) ignoring ASCII case.
+    static func isOneOf(_ name: String, _ names: [StaticString]) -> Bool {
+        names.contains { ASCIICase.equal(name, $0) }
     }
 
     /// The field names a message's `Connection` headers list, lowercased.
@@ -36,7 +44,12 @@ enum PassthroughHeaders {
                 var end = item.endIndex
                 while start < end, isBlank(item[start]) { start = item.index(after: start) }
                 while end > start, isBlank(item[item.index(before: end)]) { end = item.index(before: end) }
-                if start < end { names.insert(String(decoding: item[start..<end], as: UTF8.self).lowercased()) }
+                // Names the fixed list drops anyway (`keep-alive`) and `close` need no per-field look-up.
+                let name = item[start..<end]
+                guard start < end, !ASCIICase.equal(name, "close".utf8),
+                      !hopByHop.contains(where: { hop in hop.withUTF8Buffer { ASCIICase.equal(name, $0) } })
+                else { continue }
+                names.insert(String(decoding: name, as: UTF8.self).lowercased())
             }
         }
         return names
@@ -46,24 +59,25 @@ enum PassthroughHeaders {
     static func upstream(from headers: HTTPHeaders) -> [(name: String, value: String)] {
         let named = connectionNames(headers.values("Connection"))
         return headers.fields.filter { field in
-            let name = field.name.lowercased()
-            guard !isHopByHop(name, connectionNames: named) else { return false }
-            return name.hasPrefix("x-dashscope-") || forwardedRequestFields.contains(name)
+            guard !isHopByHop(field.name, connectionNames: named) else { return false }
+            return ASCIICase.hasPrefix(field.name.utf8, "x-dashscope-".utf8) || isOneOf(field.name, forwardedRequestFields)
         }
     }
 
     /// DashScope's fields relayed to the client: all but hop-by-hop and this server's own; DashScope's
     /// `x-request-id` becomes `X-DashScope-Request-Id` (the gateway answers with its own `X-Request-Id`).
     static func downstream(from fields: [(name: String, value: String)]) -> HTTPHeaders {
-        let named = connectionNames(fields.filter { HTTPHeaders.sameName($0.name, "connection") }.map(\.value))
+        var connectionValues: [String] = []
+        for field in fields where ASCIICase.equal(field.name, "connection") { connectionValues.append(field.value) }
+        let named = connectionValues.isEmpty ? [] : connectionNames(connectionValues)
         var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count)
         for field in fields {
-            let name = field.name.lowercased()
-            if name == "x-request-id" {
+            if ASCIICase.equal(field.name, "x-request-id") {
                 headers.replace("X-DashScope-Request-Id", field.value)
                 continue
             }
-            guard !isHopByHop(name, connectionNames: named), !ownResponseFields.contains(name) else { continue }
+            guard !isHopByHop(field.name, connectionNames: named), !isOneOf(field.name, ownResponseFields) else { continue }
             headers.add(field.name, field.value)
         }
         return headers
