@@ -10,8 +10,10 @@ import Testing
 
     @Test func aTightPollingLoopSeesTheTaskEndAndCostsAtMostOneQueryPerWindow() async throws {
         var slow = SimulatorConfiguration.fastForTests
-        slow.pendingDuration = .milliseconds(400)
-        slow.runningDuration = .milliseconds(400)
+        // Long enough that a loaded machine still fits several GETs before the task ends (400 ms each once saw
+        // the first GET answer SUCCEEDED in a loaded full run).
+        slow.pendingDuration = .milliseconds(1200)
+        slow.runningDuration = .milliseconds(1200)
         try await GatewayHarness.with(simulatorConfiguration: slow, configure: {
             $0.taskAnswerReuse = Self.window
             $0.pollRate = 2  // without reuse, every GET past the first two would wait half a second for a token
