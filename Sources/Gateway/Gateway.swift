@@ -66,8 +66,7 @@ public final class Gateway: Sendable {
         routes += RealtimeRoutes(client: client, metrics: metrics, idleFinish: configuration.realtimeIdleFinish).routes
         self.routes = routes
         let handler = GatewayHandler(
-            router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics,
-            loopExecutors: client.callExecutors)
+            router: Router(routes: routes), configuration: configuration, logger: logger, metrics: metrics)
         var serverConfiguration = ServerConfiguration(
             host: configuration.listen.host, port: configuration.listen.port, threads: configuration.threads,
             connectionLimit: configuration.connectionLimit, idleTimeoutSeconds: configuration.idleTimeoutSeconds,

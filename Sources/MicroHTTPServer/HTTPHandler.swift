@@ -42,9 +42,8 @@ extension HTTPHandler {
 public enum HeadDecision: Sendable {
     /// Answer now; the body is never read.
     case answer(HTTPResponse)
-    /// Read the body, then call `handle(_:)` with this value as the request's `admission`, in a task that prefers
-    /// `executor` when one is given (e.g. the event loop the handler's upstream call will run on).
-    case proceed(admission: (any Sendable)?, executor: (any TaskExecutor)? = nil)
+    /// Read the body, then call `handle(_:)` with this value as the request's `admission`.
+    case proceed(admission: (any Sendable)?)
     /// Call `handle(_:)` at once, before the body arrives, with the body as `HTTPRequest.bodyStream` (read with
     /// back-pressure) and this value as `admission`. The route's cap is checked as for `proceed`; the memory budget
     /// covers a declared length whole when the handler keeps (a form of) what it reads (`keepsBody`, e.g. encodes

@@ -34,8 +34,6 @@ final class RequestContext: Sendable {
         var overloadedAt: Int?
         /// What the handler decided from the head, handed to `handle(_:)`.
         var admission: (any Sendable)?
-        /// The executor the handler's task prefers, as decided from the head.
-        var executor: (any TaskExecutor)?
         var task: Task<Void, Never>?
         var stream: StreamBuffer?
         var closed = false
@@ -91,11 +89,8 @@ final class RequestContext: Sendable {
                 return nil
             }
             return refuse(early, close: true)
-        case .proceed(let admission, let executor):
-            state.withLock { s in
-                s.admission = admission
-                s.executor = executor
-            }
+        case .proceed(let admission):
+            state.withLock { $0.admission = admission }
         case .stream(let admission, let keepsBody):
             return startStreamedBody(admission: admission, keepsBody: keepsBody)
         }
@@ -242,9 +237,7 @@ final class RequestContext: Sendable {
                 s.body = []
                 connection.suspend()
                 let handler = self.handler
-                let executor = s.executor
-                s.executor = nil
-                s.task = Task(executorPreference: executor) { [self] in
+                s.task = Task { [self] in
                     let response = await handler.handle(request)
                     handlerFinished(response)
                 }

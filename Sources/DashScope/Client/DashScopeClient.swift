@@ -12,8 +12,6 @@ public final class DashScopeClient: Sendable {
     /// When failed calls are tried again.
     public let retryPolicy: RetryPolicy
     let transport: HTTPTransport
-    /// Executors on the loops the whole-answer calls run on: a task preferring one calls DashScope without a hop.
-    public let callExecutors = EventLoopTaskExecutors()
 
     /// Creates a client with its own connection pools; call `shutdown()` when done. `wholeAnswers` picks the
     /// transport of small whole-answer calls (NIO's codec unless told otherwise; the contract is the same).

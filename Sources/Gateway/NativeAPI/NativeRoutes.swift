@@ -16,25 +16,25 @@ struct NativeRoutes: Sendable {
             Route("POST", DashScopePaths.transcription, name: "native_submit", errorStyle: .dashScope) {
                 try await submit($0)
             },
-            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope) {
                 try await forward($0, method: "GET", path: DashScopePaths.tasks)
             },
-            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
                 try await forward($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)))
             },
-            Route("POST", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("POST", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
                 try await forward($0, method: "POST", path: DashScopePaths.task(try TaskID.from($0)))
             },
-            Route("POST", "/api/v1/tasks/{id}/cancel", name: "native_task_cancel", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("POST", "/api/v1/tasks/{id}/cancel", name: "native_task_cancel", errorStyle: .dashScope) {
                 try await forward($0, method: "POST", path: DashScopePaths.cancel(try TaskID.from($0)))
             },
-            Route("POST", DashScopePaths.generation, name: "native_generation", bodyLimit: .audio, errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("POST", DashScopePaths.generation, name: "native_generation", bodyLimit: .audio, errorStyle: .dashScope) {
                 try await forward($0, method: "POST", path: DashScopePaths.generation)
             },
-            Route("POST", DashScopePaths.customization, name: "native_customization", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("POST", DashScopePaths.customization, name: "native_customization", errorStyle: .dashScope) {
                 try await forward($0, method: "POST", path: DashScopePaths.customization)
             },
-            Route("GET", DashScopePaths.uploads, name: "native_upload_policy", errorStyle: .dashScope, runsOnEventLoop: true) {
+            Route("GET", DashScopePaths.uploads, name: "native_upload_policy", errorStyle: .dashScope) {
                 try await forward($0, method: "GET", path: DashScopePaths.uploads)
             },
         ]

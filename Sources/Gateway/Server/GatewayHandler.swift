@@ -11,13 +11,8 @@ final class GatewayHandler: HTTPHandler {
     let browserGuard: BrowserRequestGuard
     let logger: Logger
     let metrics: any ServerMetrics
-    /// Where the handlers of `runsOnEventLoop` routes run (none: every handler runs on the cooperative pool).
-    let loopExecutors: EventLoopTaskExecutors?
 
-    init(
-        router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics,
-        loopExecutors: EventLoopTaskExecutors? = nil
-    ) {
+    init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics) {
         self.router = router
         self.configuration = configuration
         self.tokens = TokenVerifier(tokens: configuration.tokens)
@@ -25,7 +20,6 @@ final class GatewayHandler: HTTPHandler {
             tokensEnabled: !configuration.tokens.isEmpty, listensOnLoopback: configuration.listen.isLoopback)
         self.logger = logger
         self.metrics = metrics
-        self.loopExecutors = loopExecutors
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int {
@@ -57,9 +51,7 @@ final class GatewayHandler: HTTPHandler {
             return .answer(answer(error, style: style, head: head, routeName: routeName))
         case .route(let route, let parameters):
             let admitted = AdmittedRoute(route: route, parameters: parameters)
-            guard route.streamsBody(head) else {
-                return .proceed(admission: admitted, executor: route.runsOnEventLoop ? loopExecutors?.next() : nil)
-            }
+            guard route.streamsBody(head) else { return .proceed(admission: admitted) }
             return .stream(admission: admitted, keepsBody: !route.passesBodyOn(head))
         }
     }

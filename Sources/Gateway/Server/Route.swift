@@ -63,16 +63,13 @@ public struct Route: Sendable {
     /// True when a streamed body is passed on as it is read (an upload, or spooled to disk), not kept: the memory
     /// budget then covers only what waits unread instead of the declared length.
     public let passesBodyOn: @Sendable (HTTPRequestHead) -> Bool
-    /// True for a handler that never blocks (no file or database work): it runs on the event loop of its DashScope
-    /// call instead of the cooperative pool, saving two thread hops around a whole-answer call.
-    public let runsOnEventLoop: Bool
 
     /// Creates a route.
     public init(
         _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
         errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
         streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false }, passesBodyOn: Bool = false,
-        passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil, runsOnEventLoop: Bool = false,
+        passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil,
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
         self.method = method
@@ -84,7 +81,6 @@ public struct Route: Sendable {
         self.handler = handler
         self.streamsBody = streamsBody
         self.passesBodyOn = passesBodyOnWhen ?? { _ in passesBodyOn }
-        self.runsOnEventLoop = runsOnEventLoop
     }
 
     /// The pattern's segments, split once.
