@@ -18,7 +18,8 @@ public enum JSONLineFormat: LogLineFormat {
         line += ",\"level\":" + quoted(level.rawValue)
         line += ",\"label\":" + quoted(label)
         line += ",\"message\":" + quoted(message)
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+        for entry in metadata.sortedEntries {
+            let (key, value) = (entry.key, entry.value)
             let name = reserved.contains(key) ? "metadata." + key : key
             line += "," + quoted(name) + ":" + json(value)
         }

@@ -22,7 +22,8 @@ public enum TextLineFormat: LogLineFormat {
         line.append(contentsOf: label.utf8)
         line.append(contentsOf: ": ".utf8)
         TextLogEscaping.appendMessage(message, to: &line)
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+        for entry in metadata.sortedEntries {
+            let (key, value) = (entry.key, entry.value)
             line.append(UInt8(ascii: " "))
             TextLogEscaping.appendValue(key, to: &line)
             line.append(UInt8(ascii: "="))
