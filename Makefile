@@ -43,8 +43,6 @@ run: release
 # failure, 12 wide 31.1 s green, same load).
 TEST_WIDTH ?= 12
 # ScaleTests (1,000 connections and waiters) run alone after the rest: beside other tests they starved them.
-# scripts/swift-test.sh runs the tests a second time only after one known libdispatch crash of the test process
-# (Foundation's Process on Linux; see the script); every other failure fails at once.
 
 # A headless browser for the page at / (BrowserPageTests drives it over WebDriver). Recommends are skipped: they
 # would pull in desktop services (avahi, …) a test run does not need. About a minute on a clean machine.
@@ -57,8 +55,8 @@ browser-deps:
 
 test: deps browser-deps
 	$(SWIFT) build --build-tests
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) bash scripts/swift-test.sh --skip ScaleTests
-	bash scripts/swift-test.sh --filter ScaleTests
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip ScaleTests
+	$(SWIFT) test --skip-build --filter ScaleTests
 	$(MAKE) --no-print-directory .venv/.installed
 	.venv/bin/openapi-spec-validator openapi.yaml
 	bash scripts/check-dockerfile.sh

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Starts child processes (node, chromedriver and chromium), so it runs with the other process suites, one test at a
-/// time: Foundation's `Process` on Linux is not safe to use from several threads at once (see BinaryProcessTests).
+/// Starts child processes (chromedriver, which starts chromium), so it runs with the other process suites, one test at
+/// a time (see BinaryProcessTests).
 extension BinaryProcessTests {
     /// The page at `/` in a real headless Chromium (Debian's chromium and chromium-driver, which `make test` installs),
     /// driven over WebDriver's HTTP protocol: the fake microphone's audio reaches the simulator through the gateway's
@@ -14,18 +14,14 @@ extension BinaryProcessTests {
 
         /// A WebDriver session against a chromedriver this test started.
         final class Browser: @unchecked Sendable {
-            let driver: Process
+            let driver: ChildProcess
             let base: String
             var session = ""
 
             init(fakeAudio: String) async throws {
                 let port = Int.random(in: 30000..<40000)
-                driver = Process()
-                driver.executableURL = URL(fileURLWithPath: BrowserPageTests.chromedriver)
-                driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-                driver.standardOutput = FileHandle.nullDevice
-                driver.standardError = FileHandle.nullDevice
-                try launch(driver)
+                driver = try launch(ChildCommand(
+                    executable: BrowserPageTests.chromedriver, arguments: ["--port=\(port)", "--allowed-ips=127.0.0.1"]))
                 base = "http://127.0.0.1:\(port)"
                 var ready = false
                 var last = ""
@@ -101,14 +97,13 @@ extension BinaryProcessTests {
                 return text
             }
 
-            /// Ends the browser session, then chromedriver: SIGKILL, because it ignores SIGTERM (every run left one
-            /// behind, adopted by init), and reaped before the test ends.
+            /// Ends the browser session, then chromedriver: SIGKILL (to its process group, so a browser the session
+            /// left behind goes too), because it ignores SIGTERM (every run left one behind, adopted by init), and
+            /// reaped before the test ends.
             func close() async {
                 if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)") }
-                guard driver.isRunning else { return }
-                kill(driver.processIdentifier, SIGKILL)
-                let process = driver
-                _ = try? await offPool { process.waitUntilExit() }
+                driver.kill()
+                _ = try? await driver.waitForExit()
             }
         }
 

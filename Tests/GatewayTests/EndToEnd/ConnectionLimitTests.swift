@@ -41,19 +41,15 @@ extension BinaryProcessTests {
     /// The binary raises its soft open-file limit to the hard one at start.
     @Suite struct OpenFileLimitTests {
         @Test func theSoftOpenFileLimitIsRaisedToTheHardOne() async throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" --simulate --listen 127.0.0.1:0 --store memory", gatewayBinary.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try launch(process)
-            defer { process.terminate() }
+            let process = try launch(ChildCommand(
+                executable: "/bin/sh",
+                arguments: ["-c", "ulimit -Sn 64 && exec \"$0\" --simulate --listen 127.0.0.1:0 --store memory", gatewayBinary.path]))
             let clock = ContinuousClock()
             let deadline = clock.now.advanced(by: .seconds(20))
             var soft = 0
             var hard = 0
             while clock.now < deadline {
-                let limits = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)) ?? ""
+                let limits = (try? String(contentsOfFile: "/proc/\(process.pid)/limits", encoding: .utf8)) ?? ""
                 if let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max open files") }) {
                     let numbers = line.split(separator: " ").compactMap { Int($0) }
                     if numbers.count >= 2 { (soft, hard) = (numbers[0], numbers[1]) }
@@ -61,6 +57,8 @@ extension BinaryProcessTests {
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
+            process.kill()
+            try await process.waitForExit()
             #expect(soft == hard && soft > 64, "soft \(soft), hard \(hard)")
         }
     }

@@ -26,7 +26,7 @@ extension BinaryProcessTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             try "sk-rotated-0123456789\n".write(to: keyFile, atomically: true, encoding: .utf8)
-            kill(gateway.process.processIdentifier, SIGHUP)
+            gateway.process.signal(SIGHUP)
             try await ShutdownAndLogLineTests.waitForLog(gateway, "reloaded the DashScope key")
             let refused = try await send("GET", base + "/v1/transcriptions?source=dashscope")
             #expect(refused.status == 502, "the simulator refuses the new key: it is the one sent now")
@@ -36,7 +36,7 @@ extension BinaryProcessTests {
             #expect(!gateway.stderr.value.contains("sk-rotated-0123456789"), "the key never reaches the log")
 
             try "sk-first-line\nmarker-zqx\n".write(to: keyFile, atomically: true, encoding: .utf8)
-            kill(gateway.process.processIdentifier, SIGHUP)
+            gateway.process.signal(SIGHUP)
             try await ShutdownAndLogLineTests.waitForLog(gateway, "the current key stays in use")
             #expect(try await send("GET", base + "/v1/transcriptions?source=dashscope").status == 502, "a bad file leaves the last good key")
             #expect(!gateway.stderr.value.contains("marker-zqx") && !gateway.stderr.value.contains("sk-first-line"),

@@ -1,20 +1,10 @@
 import Foundation
 import Testing
 
-/// Runs the built `funasr-gateway` binary to completion; returns its exit status and everything it printed.
-/// The blocking waits run on their own thread: the test process has only two cooperative threads.
+/// Runs the built `funasr-gateway` binary to completion; returns its exit status and everything it printed (standard
+/// output and error in one pipe). A run that has not ended within 60 s is killed and reported as exit status -1.
 func runGatewayCommand(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-    let process = gatewayProcess(arguments, environment: environment)
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try launch(process)
-    let text = try await offPool { () -> String in
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-    return (process.terminationStatus, text)
+    try await runGatewayCommandBounded(arguments, environment: environment, seconds: 60)
 }
 
 extension BinaryProcessTests {

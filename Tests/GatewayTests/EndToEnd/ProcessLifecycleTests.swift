@@ -1,33 +1,16 @@
 import Foundation
-import Synchronization
 import Testing
 
-/// Text collected from a pipe on another thread.
-final class CollectedText: Sendable {
-    private let text = Mutex("")
-    func append(_ more: String) { text.withLock { $0 += more } }
-    var value: String { text.withLock { $0 } }
-}
-
-/// A running gateway process with its stderr collected.
-final class GatewayProcess: @unchecked Sendable {
-    let process: Process
-    let stderr = CollectedText()
+/// A running gateway process with its stderr collected; killed and reaped when the last reference goes.
+final class GatewayProcess: Sendable {
+    let process: ChildProcess
+    let stderr: CollectedText
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = gatewayProcess(arguments, environment: environment)
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [stderr] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            stderr.append(text)
-        }
-        try launch(process)
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
+        var command = gatewayCommand(arguments, environment: environment)
+        command.standardError = .pipe
+        process = try launch(command)
+        stderr = process.standardError!.collectText()
     }
 
     /// Waits (bounded) for the start-up log line and returns the bound port.
@@ -45,15 +28,18 @@ final class GatewayProcess: @unchecked Sendable {
         throw CancellationError()
     }
 
-    /// Waits (bounded) for the process to exit and returns its status.
+    /// Waits (bounded) for the process to exit and for the rest of its stderr; returns its exit status (or the
+    /// number of the signal that ended it). One still running after 30 s is killed.
     func exitStatus() async throws -> Int32 {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(30))
-        while process.isRunning, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        let ending: ChildTermination
+        do {
+            ending = try await process.waitForExit(timeout: .seconds(30))
+        } catch {
+            process.kill()
+            ending = try await process.waitForExit()
         }
-        if process.isRunning { process.terminate() }
-        return process.terminationStatus
+        try await stderr.waitForEnd()
+        return ending.status
     }
 }
 
@@ -68,7 +54,7 @@ extension BinaryProcessTests {
             let id = try #require(submitted.json["task_id"] as? String)
             let waiting = Task { try await send("GET", base + "/v1/transcriptions/\(id)?wait=30") }
             try await Task.sleep(for: .milliseconds(300))
-            kill(gateway.process.processIdentifier, SIGTERM)
+            gateway.process.terminate()
             let finished = try await waiting.value
             #expect(finished.status == 200)
             #expect(finished.json["status"] as? String == "SUCCEEDED")

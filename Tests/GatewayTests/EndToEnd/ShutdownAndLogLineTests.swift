@@ -18,14 +18,14 @@ extension BinaryProcessTests {
             let gateway = try GatewayProcess(["--simulate", "--listen", "127.0.0.1:0", "--shutdown-delay", "60"])
             let base = "http://127.0.0.1:\(try await gateway.port())"
             #expect(try await send("GET", base + "/readyz").status == 200)
-            kill(gateway.process.processIdentifier, SIGTERM)
+            gateway.process.terminate()
             try await Self.waitForLog(gateway, "funasr-gateway draining")
             let draining = try await send("GET", base + "/readyz")
             #expect(draining.status == 503)
             #expect(draining.json["status"] as? String == "not_ready")
             #expect(draining.json["reason"] as? String == "shutting down")
             #expect(try await send("GET", base + "/healthz").status == 200)
-            kill(gateway.process.processIdentifier, SIGINT)
+            gateway.process.signal(SIGINT)
             #expect(try await gateway.exitStatus() == 128 + SIGINT)
             #expect(gateway.stderr.value.contains("received SIGINT again"), "\(gateway.stderr.value)")
         }
@@ -36,7 +36,7 @@ extension BinaryProcessTests {
             let response = try await send("GET", base + "/v1/x%0Afake=1%20status=200")
             #expect(response.status == 404)
             try await Self.waitForLog(gateway, "fake=1")
-            kill(gateway.process.processIdentifier, SIGTERM)
+            gateway.process.terminate()
             #expect(try await gateway.exitStatus() == 0)
             let lines = gateway.stderr.value.split(separator: "\n")
             let mentioning = lines.filter { $0.contains("fake=1") }

@@ -56,7 +56,7 @@ extension BinaryProcessTests {
             #expect(try await send("GET", base + "/v1/transcriptions").status == 401)
             let allowed = try await send("GET", base + "/v1/transcriptions", headers: [("Authorization", "Bearer \(tokens[2])")])
             #expect(allowed.status == 200)
-            kill(gateway.process.processIdentifier, SIGTERM)
+            gateway.process.terminate()
             #expect(try await gateway.exitStatus() == 0)
             for token in tokens { #expect(!gateway.stderr.value.contains(token)) }
         }
@@ -104,28 +104,21 @@ extension BinaryProcessTests {
     }
 }
 
-/// Runs the binary like `runGatewayCommand`, but a run that has not ended within `seconds` (a gateway that
-/// started serving when it should have refused) is terminated and reported as exit status -1.
+/// Runs the binary with standard output and error in one pipe; a run that has not ended within `seconds` (a gateway
+/// that started serving when it should have refused) is killed and reported as exit status -1.
 func runGatewayCommandBounded(
-    _ arguments: [String], environment: [String: String] = [:], seconds: Double = 20
+    _ arguments: [String], environment: [String: String] = [:], seconds: Int = 20
 ) async throws -> (status: Int32, output: String) {
-    let process = gatewayProcess(arguments, environment: environment)
-    let output = CollectedText()
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    pipe.fileHandleForReading.readabilityHandler = { handle in
-        output.append(String(decoding: handle.availableData, as: UTF8.self))
+    var command = gatewayCommand(arguments, environment: environment)
+    command.standardOutput = .pipe
+    command.standardError = .standardOutput
+    let process = try launch(command)
+    let output = process.standardOutput!.collectText()
+    let ending = try? await process.waitForExit(timeout: .seconds(seconds))
+    if ending == nil {
+        process.kill()
+        try await process.waitForExit()
     }
-    try launch(process)
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: .seconds(seconds))
-    while process.isRunning, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-    let ended = !process.isRunning
-    if !ended { process.terminate() }
-    process.waitUntilExit()
-    try await Task.sleep(for: .milliseconds(50))
-    pipe.fileHandleForReading.readabilityHandler = nil
-    output.append(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    return (ended ? process.terminationStatus : -1, output.value)
+    try await output.waitForEnd()
+    return (ending?.status ?? -1, output.value)
 }

@@ -25,7 +25,7 @@ extension BinaryProcessTests {
             #expect(srt.status == 200)
             let open = try await send("POST", base + "/v1/transcriptions", body: jsonBody(#"{"file_url": "https://e.com/b.wav", "label": "open"}"#), headers: json)
             let openID = try #require(open.json["task_id"] as? String)
-            kill(first.process.processIdentifier, SIGKILL)
+            first.process.kill()
             #expect(try await first.exitStatus() == SIGKILL)
 
             simulator.simulator.forgetTask(doneID)
@@ -53,7 +53,7 @@ extension BinaryProcessTests {
             let list = try await send("GET", base + "/v1/transcriptions?source=store")
             let ids = Set(((list.json["tasks"] as? [[String: Any]]) ?? []).compactMap { $0["task_id"] as? String })
             #expect(ids == [doneID, openID])
-            kill(second.process.processIdentifier, SIGTERM)
+            second.process.terminate()
             #expect(try await second.exitStatus() == 0)
             await simulator.shutdown()
             try? FileManager.default.removeItem(atPath: path)

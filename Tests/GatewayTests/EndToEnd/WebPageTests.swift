@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Starts child processes (node, chromedriver and chromium), so it runs with the other process suites, one test at a
-/// time: Foundation's `Process` on Linux is not safe to use from several threads at once (see BinaryProcessTests).
+/// Starts node as a child process, so it runs with the other process suites, one test at a time (see
+/// BinaryProcessTests).
 extension BinaryProcessTests {
     /// The page at `/` and its two scripts, served by the real server: headers, parseable JavaScript, and the audio
     /// worklet's resampling run in Node (the same engine family as the browsers that load it).
@@ -13,21 +13,17 @@ extension BinaryProcessTests {
         /// Runs `node` with `arguments` and `input` on standard input; returns its status and output.
         static func runNode(_ arguments: [String], input: String = "") async throws -> (Int32, String) {
             let node = try #require(Self.node, "node is needed to check the page's scripts (apt-get install nodejs)")
-            return try await offPool {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: node)
-                process.arguments = arguments
-                let output = Pipe(), stdin = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                process.standardInput = stdin
-                try launch(process)
-                stdin.fileHandleForWriting.write(Data(input.utf8))
-                try stdin.fileHandleForWriting.close()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            let process = try launch(ChildCommand(
+                executable: node, arguments: arguments, standardInput: .pipe, standardOutput: .pipe, standardError: .standardOutput))
+            let output = process.standardOutput!.collectText()
+            let stdin = process.standardInput!
+            try await offPool {
+                try stdin.write(Array(input.utf8))
+                stdin.close()
             }
+            let ending = try await process.waitForExit(timeout: .seconds(60))
+            try await output.waitForEnd()
+            return (ending.status, output.value)
         }
 
         @Test func thePageAndItsScriptsAreServedWithoutATokenUnderAStrictPolicy() async throws {

@@ -1,7 +1,7 @@
 import Testing
 
-/// Every suite that starts the real binary as a child process is nested here and runs one test at a time.
-/// Foundation's `Process` on Linux is not safe to use from several threads at once: two CI runs crashed inside
-/// `Process.run()` (a memcpy past a mapping) while another suite's child process was starting or ending, even with
-/// `launch(_:)` serialising the `run()` calls themselves. In-process tests are unaffected and still run in parallel.
+/// Every suite that starts a child process (through `launch(_:)`, the posix_spawn launcher in ChildProcess.swift) is
+/// nested here and runs one test at a time, so at most one gateway binary, node or browser runs beside the in-process
+/// tests, which still run in parallel. (Foundation's `Process` is not used: on Linux it crashed the test process,
+/// in `Process.run()` and on libdispatch's manager thread while reaping children.)
 @Suite(.serialized) enum BinaryProcessTests {}
