@@ -138,7 +138,9 @@ public final class DashScopeClient: Sendable {
         if request.method == "POST", DashScopePaths.needsParameters(request.path), let body = request.body {
             request.body = ParametersInsertion.apply(to: body)
         }
-        let wantsEvents = request.headers.contains { $0.name.lowercased() == "x-dashscope-sse" && $0.value.lowercased() == "enable" }
+        let wantsEvents = request.headers.contains {
+            ASCIICase.equal($0.name, "x-dashscope-sse") && ASCIICase.equal($0.value, "enable")
+        }
         if wantsEvents { return try await openEvents(request, call, passErrors: true) }
         let response = try await exchange(request, call, idempotent: request.method == "GET", retrying: retrying)
         if let error = response.error { _ = call.failed(error) }
@@ -157,7 +159,9 @@ public final class DashScopeClient: Sendable {
     /// The request as sent: `X-Request-Id` and the `X-DashScope-*` headers its path and body need added.
     func prepared(_ request: UpstreamRequest, _ call: CallContext) -> UpstreamRequest {
         var request = call.tagged(request)
-        let present = Set(request.headers.map { $0.name.lowercased() })
+        // Only a submit or a body can need a header added; a plain GET skips building the set of names.
+        let mayNeedHeaders = request.path == DashScopePaths.transcription || request.body != nil
+        let present = mayNeedHeaders ? Set(request.headers.map { $0.name.lowercased() }) : []
         request.headers += DashScopePaths.requiredHeaders(path: request.path, body: request.body, present: present)
         return request
     }

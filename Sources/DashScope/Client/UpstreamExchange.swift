@@ -54,8 +54,7 @@ public struct UpstreamResponse: Sendable {
 
     /// The first header value of that name, case-insensitive.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { ASCIICase.sameName($0.name, name) }?.value
     }
 
     /// DashScope's request id: the `x-request-id` header (cheap), else the body's `request_id`.
@@ -85,8 +84,7 @@ public struct UpstreamStream: Sendable {
 
     /// The first header value of that name, case-insensitive.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { ASCIICase.sameName($0.name, name) }?.value
     }
 }
 

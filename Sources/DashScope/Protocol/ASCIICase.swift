@@ -29,4 +29,12 @@ public enum ASCIICase {
         }
         return true
     }
+
+    /// True when two names are equal ignoring ASCII case (neither needs to be lowercase).
+    @inlinable
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
 }
