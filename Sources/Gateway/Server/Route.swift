@@ -42,8 +42,9 @@ public enum BodyLimitClass: Sendable {
     }
 }
 
-/// One route: method, path pattern, policy and handler.
-public struct Route: Sendable {
+/// One route: method, path pattern, policy and handler. A class: a route is handed along with every request
+/// (router, admission, context), and copying its many references cost a retain each time.
+public final class Route: Sendable {
     /// The HTTP method.
     public let method: String
     /// The path with `{name}` segments, e.g. `/v1/transcriptions/{id}`.

@@ -10,7 +10,7 @@ public struct Router: Sendable {
         case notFound
     }
 
-    private struct Entry: Sendable {
+    private final class Entry: Sendable {
         let route: Route
         let segments: [Substring]
         /// Which segments are `{name}` parameters.
