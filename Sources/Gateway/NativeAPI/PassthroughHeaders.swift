@@ -24,7 +24,7 @@ enum PassthroughHeaders {
 
     /// True for a field that is hop-by-hop in a message whose `Connection` values are `connectionNames` (lowercased).
     static func isHopByHop(_ name: String, connectionNames: Set<String>) -> Bool {
-        if isOneOf(name, hopByHop) || ASCIICase.hasPrefix(name.utf8, "proxy-".utf8) { return true }
+        if isOneOf(name, hopByHop) || ASCIICase.hasPrefix(name, "proxy-") { return true }
         return !connectionNames.isEmpty && connectionNames.contains(name.lowercased())
     }
 
@@ -60,7 +60,7 @@ enum PassthroughHeaders {
         let named = connectionNames(headers.values("Connection"))
         return headers.fields.filter { field in
             guard !isHopByHop(field.name, connectionNames: named) else { return false }
-            return ASCIICase.hasPrefix(field.name.utf8, "x-dashscope-".utf8) || isOneOf(field.name, forwardedRequestFields)
+            return ASCIICase.hasPrefix(field.name, "x-dashscope-") || isOneOf(field.name, forwardedRequestFields)
         }
     }
 
