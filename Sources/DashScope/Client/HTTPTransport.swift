@@ -206,6 +206,9 @@ final class HTTPTransport: Sendable {
     static func classify(_ error: any Error) -> DashScopeError {
         if let already = error as? DashScopeError { return already }
         if error is CancellationError { return .cancelled }
+        if error is WholeAnswerRequestEncoder.InvalidHead {
+            return .unreachable("the request holds a header or target byte HTTP cannot carry; nothing was sent")
+        }
         if let channel = error as? ChannelError, case .connectTimeout = channel { return .timeout }
         if error is NIOTooManyBytesError {
             return .invalidResponse("DashScope's answer was larger than the gateway accepts")

@@ -71,6 +71,26 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("X-DashScope-Note", "a\r\nX-Injected: 1"), ("X-DashScope-Note", "bare\rcarriage"), ("X Bad", "v"),
+        ("X-DashScope-Note", "nul\u{0}byte"),
+    ])
+    func aHeadThatCouldEndALineIsNeverSentAndTheNextCallStillWorks(_ name: String, _ value: String) async throws {
+        let upstream = try await ScriptedUpstream { _, _ in .bytes(Self.ok("{}")) }
+        try await Self.withClient(upstream) { client in
+            let bad = UpstreamRequest(method: "GET", path: "/api/v1/tasks/t1", headers: [(name, value)])
+            do throws(TransportFailure) {
+                _ = try await client.send(bad, authorization: "Bearer sk-k", maxBodyBytes: 1 << 20, timeout: .seconds(30))
+                Issue.record("a head with \(name.debugDescription): \(value.debugDescription) was sent")
+            } catch {
+                #expect(!"\(error.error)".contains("sk-k"))
+            }
+            #expect(await Self.call(client).response?.status == 200)
+            #expect(upstream.received.count == 1, "only the good call reached the upstream")
+            #expect(upstream.received.allSatisfy { $0.head.headers["X-Injected"].isEmpty })
+        }
+    }
+
     @Test func aConnectionCloseAnswerAndA5xxAnswerAreNotReused() async throws {
         let upstream = try await ScriptedUpstream { index, _ in
             switch index {

@@ -4,7 +4,7 @@ import NIOPosix
 import NIOSSL
 
 /// Opens one channel for the NIO whole-answer path: TCP (TLS with the system trust store for `https`), NIO's
-/// HTTP/1.1 client codec, then a `WholeAnswerHandler`.
+/// HTTP/1.1 response decoder and `WholeAnswerRequestEncoder`, then a `WholeAnswerHandler`.
 struct WholeAnswerConnector: Sendable {
     /// The host connected to (an IPv6 address without its brackets).
     let host: String
@@ -49,7 +49,10 @@ struct WholeAnswerConnector: Sendable {
                     if let tlsContext {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: isAddress ? nil : host))
                     }
-                    try pipeline.addHTTPClientHandlers()
+                    // NIO's response decoder (it observes each request part to frame answers to HEAD); the request
+                    // head is written by this path's own encoder.
+                    try pipeline.addHandler(WholeAnswerRequestEncoder())
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(WholeAnswerHandler())
                 }
             }
