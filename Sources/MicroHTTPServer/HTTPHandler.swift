@@ -9,6 +9,9 @@ public protocol HTTPHandler: Sendable {
     func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse
     /// The answer sent when a body passed `bodyLimit(for:)`.
     func payloadTooLarge(_ head: HTTPRequestHead, limit: Int) -> HTTPResponse
+    /// Answers a complete request at once, on the server's thread, when the answer needs no waiting (health,
+    /// metrics, static documents): no task and no suspension. Nil sends the request to `handle(_:)`.
+    func answerNow(_ request: HTTPRequest) -> HTTPResponse?
     /// Answers a complete request. Runs in a task; cancelled when the client leaves.
     func handle(_ request: HTTPRequest) async -> HTTPResponse
 }
@@ -16,6 +19,9 @@ public protocol HTTPHandler: Sendable {
 extension HTTPHandler {
     /// No head-time answer: every request that passes the server's own checks is read and handled.
     public func decide(_ head: HTTPRequestHead) -> HeadDecision { .proceed(admission: nil) }
+
+    /// Every request goes to `handle(_:)`.
+    public func answerNow(_ request: HTTPRequest) -> HTTPResponse? { nil }
 
     /// Plain-text refusals; 413 goes through `payloadTooLarge(_:limit:)`.
     public func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse {

@@ -13,6 +13,8 @@ final class RequestContext: Sendable {
 
     private enum Phase {
         case receiving
+        /// The handler's `answerNow(_:)` runs (on the server's thread, not suspended).
+        case answering
         case handling
         case ready(HTTPResponse)
         case responding
@@ -209,7 +211,8 @@ final class RequestContext: Sendable {
         body?.finish()
         // If libmicrohttpd got here in the same pass that suspended for a slow reader, that suspension is kept.
         let alreadySuspended = body?.takeOverSuspension() ?? false
-        return state.withLock { s -> FinalCallAction in
+        var complete: HTTPRequest?
+        let decided = state.withLock { s -> FinalCallAction? in
             switch s.phase {
             case .receiving where s.bodyStream != nil:
                 // Streamed: the body is complete; answer with the handler's response, or wait for it.
@@ -231,23 +234,44 @@ final class RequestContext: Sendable {
                     s.phase = .responding
                     return .respond(handler.refusal(.busy, for: head))
                 }
-                s.phase = .handling
-                let request = HTTPRequest(head: head, body: s.body, admission: s.admission)
+                s.phase = .answering
+                complete = HTTPRequest(head: head, body: s.body, admission: s.admission)
                 s.admission = nil
                 s.body = []
-                connection.suspend()
-                let handler = self.handler
-                s.task = Task { [self] in
-                    let response = await handler.handle(request)
-                    handlerFinished(response)
-                }
-                return .wait
+                return nil
             case .ready(let response):
                 s.phase = .responding
                 return .respond(response)
-            case .handling, .responding:
+            case .answering, .handling, .responding:
                 return .wait
             }
+        }
+        if let decided { return decided }
+        guard let request = complete else { return .wait }
+        return answer(request)
+    }
+
+    /// A complete request: the handler's answer at once when it has one (no task, no suspension), else the
+    /// connection is suspended and the handler runs in a task.
+    private func answer(_ request: HTTPRequest) -> FinalCallAction {
+        // Outside the lock: the handler's own work never holds this context.
+        if let response = handler.answerNow(request) {
+            state.withLock { s in
+                budget.release(s.reserved)
+                s.reserved = 0
+                s.phase = .responding
+            }
+            return .respond(response)
+        }
+        return state.withLock { s -> FinalCallAction in
+            s.phase = .handling
+            connection.suspend()
+            let handler = self.handler
+            s.task = Task { [self] in
+                let response = await handler.handle(request)
+                handlerFinished(response)
+            }
+            return .wait
         }
     }
 

@@ -27,10 +27,10 @@ struct OpenAIRoutes: Sendable {
             ) {
                 try await transcribe($0)
             },
-            Route("GET", "/v1/models", name: "openai_models", errorStyle: .openAI) { _ in
+            Route.immediate("GET", "/v1/models", name: "openai_models", errorStyle: .openAI) { _ in
                 JSONResponse.make(catalog.listBody)
             },
-            Route("GET", "/v1/models/{model}", name: "openai_model", errorStyle: .openAI) { context in
+            Route.immediate("GET", "/v1/models/{model}", name: "openai_model", errorStyle: .openAI) { context in
                 let id = context.parameter("model")
                 guard let entry = catalog.entries.first(where: { $0.id == id }) else {
                     throw GatewayError(status: 404, code: "model_not_found", message: "The model '\(id)' does not exist", param: "model")

@@ -6,7 +6,7 @@ struct HealthRoutes: Sendable {
     let simulated: Bool
 
     var routes: [Route] {
-        [Route("GET", "/healthz", name: "healthz", requiresAuth: false) { _ in
+        [Route.immediate("GET", "/healthz", name: "healthz", requiresAuth: false) { _ in
             JSONResponse.make(.object([
                 "status": .string("ok"), "mode": .string(simulated ? "simulated" : "dashscope"),
             ]))

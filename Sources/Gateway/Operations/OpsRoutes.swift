@@ -12,8 +12,8 @@ struct OpsRoutes: Sendable {
     var routes: [Route] {
         [
             Route("GET", "/readyz", name: "readyz", requiresAuth: false, handler: readyz),
-            Route("GET", "/metrics", name: "metrics", handler: prometheus),
-            Route("GET", "/openapi.yaml", name: "openapi", handler: openAPI),
+            Route.immediate("GET", "/metrics", name: "metrics", answer: prometheus),
+            Route.immediate("GET", "/openapi.yaml", name: "openapi", answer: openAPI),
         ]
     }
 
@@ -49,7 +49,7 @@ struct OpsRoutes: Sendable {
     }
 
     /// The Prometheus text exposition format 0.0.4.
-    func prometheus(_ context: RouteContext) async throws -> HTTPResponse {
+    func prometheus(_ context: RouteContext) -> HTTPResponse {
         HTTPResponse(
             status: 200,
             headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"],
@@ -57,7 +57,7 @@ struct OpsRoutes: Sendable {
     }
 
     /// The OpenAPI document compiled into the binary (identical to the repository's openapi.yaml).
-    func openAPI(_ context: RouteContext) async throws -> HTTPResponse {
+    func openAPI(_ context: RouteContext) -> HTTPResponse {
         HTTPResponse(status: 200, contentType: "application/yaml", text: OpenAPIDocument.yaml)
     }
 }

@@ -103,9 +103,14 @@ final class GatewayHandler: HTTPHandler {
     }
 
     /// A route the head was admitted to, with its path parameters.
-    private struct AdmittedRoute: Sendable {
+    private final class AdmittedRoute: Sendable {
         let route: Route
         let parameters: [String: String]
+
+        init(route: Route, parameters: [String: String]) {
+            self.route = route
+            self.parameters = parameters
+        }
     }
 
     /// Routing, the local token and the browser guard: everything decided from the head alone.
@@ -138,6 +143,23 @@ final class GatewayHandler: HTTPHandler {
         }
     }
 
+    /// Routes whose answer needs no waiting (`Route.immediate`) are answered here, on the server's thread.
+    func answerNow(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let admitted = request.admission as? AdmittedRoute, let answer = admitted.route.immediate else { return nil }
+        let started = ContinuousClock.now
+        let requestID = Self.requestID(from: request.head.headers)
+        let trace = RequestTrace(metrics: metrics)
+        let context = RouteContext(request: request, parameters: admitted.parameters, requestID: requestID, trace: trace)
+        let response: HTTPResponse
+        do {
+            response = try answer(context)
+        } catch {
+            response = admitted.route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
+        }
+        return completed(response, head: request.head, routeName: admitted.route.name, started: started, trace: trace,
+                         requestID: requestID)
+    }
+
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let requestID = Self.requestID(from: request.head.headers)
@@ -164,14 +186,23 @@ final class GatewayHandler: HTTPHandler {
                 response = route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
             }
         }
+        return completed(response, head: request.head, routeName: routeName, started: started, trace: trace,
+                         requestID: requestID)
+    }
+
+    /// The gateway's headers on a route's answer, and its access-log line: now for bytes, at the end of the
+    /// stream or the WebSocket session otherwise.
+    private func completed(
+        _ response: HTTPResponse, head: HTTPRequestHead, routeName: String, started: ContinuousClock.Instant,
+        trace: RequestTrace, requestID: String
+    ) -> HTTPResponse {
+        var response = response
         finish(&response, requestID: requestID, trace: trace)
         if case .bytes(let bytes) = response.body {
-            log(head: request.head, route: routeName, status: response.status, bytes: bytes.count,
+            log(head: head, route: routeName, status: response.status, bytes: bytes.count,
                 started: started, trace: trace, requestID: requestID)
         } else if case .stream(let producer) = response.body {
             let status = response.status
-            let head = request.head
-            let routeName = routeName
             response.body = .stream { [self] writer in
                 await producer(writer)
                 log(head: head, route: routeName, status: status, bytes: -1, started: started, trace: trace,
@@ -179,8 +210,6 @@ final class GatewayHandler: HTTPHandler {
             }
         } else if case .webSocket(let limits, let session) = response.body {
             // One access-log line when the WebSocket session ends (status 101, duration = the whole session).
-            let head = request.head
-            let routeName = routeName
             response.body = .webSocket(limits) { [self] connection in
                 await session(connection)
                 log(head: head, route: routeName, status: 101, bytes: -1, started: started, trace: trace,

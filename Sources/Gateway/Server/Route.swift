@@ -59,6 +59,8 @@ public final class Route: Sendable {
     public let requiresAuth: Bool
     /// The handler; thrown errors go through `GatewayError.from`.
     public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
+    /// The same handler when it answers without waiting: it then runs on the server's thread, without a task.
+    public let immediate: (@Sendable (RouteContext) throws -> HTTPResponse)?
     /// True for a request whose body the handler reads as it arrives (`HTTPRequest.bodyStream`) instead of whole.
     public let streamsBody: @Sendable (HTTPRequestHead) -> Bool
     /// True when a streamed body is passed on as it is read (an upload, or spooled to disk), not kept: the memory
@@ -73,6 +75,7 @@ public final class Route: Sendable {
         passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil,
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
+        self.immediate = nil
         self.method = method
         self.pattern = pattern
         self.name = name
@@ -82,6 +85,31 @@ public final class Route: Sendable {
         self.handler = handler
         self.streamsBody = streamsBody
         self.passesBodyOn = passesBodyOnWhen ?? { _ in passesBodyOn }
+    }
+
+    /// A route whose answer needs no waiting (health, metrics, static documents): it is made on the server's
+    /// thread as soon as the request is complete, with no task and no thread hop.
+    public static func immediate(
+        _ method: String, _ pattern: String, name: String, errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
+        answer: @escaping @Sendable (RouteContext) throws -> HTTPResponse
+    ) -> Route {
+        Route(method, pattern, name: name, errorStyle: errorStyle, requiresAuth: requiresAuth, immediate: answer)
+    }
+
+    private init(
+        _ method: String, _ pattern: String, name: String, errorStyle: ErrorStyle, requiresAuth: Bool,
+        immediate answer: @escaping @Sendable (RouteContext) throws -> HTTPResponse
+    ) {
+        self.method = method
+        self.pattern = pattern
+        self.name = name
+        self.bodyLimit = .json
+        self.errorStyle = errorStyle
+        self.requiresAuth = requiresAuth
+        self.handler = { try answer($0) }
+        self.immediate = answer
+        self.streamsBody = { _ in false }
+        self.passesBodyOn = { _ in false }
     }
 
     /// The pattern's segments, split once.

@@ -6,13 +6,13 @@ import MicroHTTPServer
 struct WebPageRoutes: Sendable {
     var routes: [Route] {
         [
-            Route("GET", "/", name: "web_page", requiresAuth: false) { _ in
+            Route.immediate("GET", "/", name: "web_page", requiresAuth: false) { _ in
                 Self.asset(WebPageHTML.text, type: "text/html; charset=utf-8")
             },
-            Route("GET", "/app.js", name: "web_page_script", requiresAuth: false) { _ in
+            Route.immediate("GET", "/app.js", name: "web_page_script", requiresAuth: false) { _ in
                 Self.asset(WebPageScript.text, type: "text/javascript; charset=utf-8")
             },
-            Route("GET", "/pcm-worklet.js", name: "web_page_worklet", requiresAuth: false) { _ in
+            Route.immediate("GET", "/pcm-worklet.js", name: "web_page_worklet", requiresAuth: false) { _ in
                 Self.asset(PCMWorkletScript.text, type: "text/javascript; charset=utf-8")
             },
         ]
