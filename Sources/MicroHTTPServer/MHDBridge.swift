@@ -253,7 +253,8 @@ private func queue(
     guard let created else { return false }
     // libmicrohttpd adds `Connection: Upgrade` to an upgrade response itself.
     for field in response.headers where !(isUpgrade && HTTPHeaders.sameName(field.name, "Connection")) {
-        _ = MHD_add_response_header(created, field.name, field.value)
+        // withCString lends a native string's own bytes; passing the String bridged it through a new array.
+        _ = field.name.withCString { name in field.value.withCString { MHD_add_response_header(created, name, $0) } }
     }
     let queued = MHD_queue_response(connection.pointer.raw, UInt32(response.status), created) == MHD_Result.YES
     MHD_destroy_response(created)
