@@ -9,17 +9,14 @@ struct MetadataEntry {
 }
 
 extension Logger.Metadata {
-    /// The entries ordered by key, for stable lines. An insertion sort over a struct array: a line has about ten
-    /// entries, and `sorted(by:)` over the dictionary's key/value tuples cost ~7k instructions a line (tuple value
-    /// witnesses, generic merge sort) in the per-request profile.
+    /// The entries ordered by key, for stable lines: copied into a struct array, then sorted. `sorted(by:)` over the
+    /// dictionary's key/value tuples cost ~7k instructions a line (tuple value witnesses) in the per-request
+    /// profile, an insertion into the array as it filled ~6.8k, this ~4.3k.
     var sortedEntries: [MetadataEntry] {
         var entries: [MetadataEntry] = []
         entries.reserveCapacity(count)
-        for (key, value) in self {
-            var index = entries.count
-            while index > 0, key < entries[index - 1].key { index -= 1 }
-            entries.insert(MetadataEntry(key: key, value: value), at: index)
-        }
+        for (key, value) in self { entries.append(MetadataEntry(key: key, value: value)) }
+        entries.sort { $0.key < $1.key }
         return entries
     }
 }
