@@ -46,10 +46,16 @@ struct EventStream: Sendable {
         let output = KeepAliveWriter(writer: writer)
         metrics?.streamOpened()
         defer { metrics?.streamClosed() }
-        // The pump runs in this task and the keep-alive is a timer callback: one task per stream, not three.
-        output.startKeepAlive(every: keepAliveInterval, block: framing.keepAlive)
-        await Self.pump(events, framing: framing, output: output, metrics: metrics)
-        output.stopKeepAlive()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await Self.pump(events, framing: framing, output: output, metrics: metrics)
+            }
+            group.addTask { [keepAliveInterval] in
+                await output.keepAlive(every: keepAliveInterval, block: framing.keepAlive)
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     private static func pump<Framing: EventFraming>(
