@@ -47,15 +47,17 @@ let package = Package(
         ),
         .target(
             name: "MicroHTTPServer",
-            dependencies: ["CMicroHTTPD", "Locking", "WebSockets", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ASCIIText", "CMicroHTTPD", "Locking", "WebSockets", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "ServerSentEvents"),
+        // ASCII text without case (header names): shared by the server, the DashScope client and the gateway.
+        .target(name: "ASCIIText"),
         // JSON value, reader, writer and the one string escaper: shared by the client, the gateway, the simulator and logs.
         .target(name: "JSON"),
         .target(
             name: "DashScope",
             dependencies: [
-                "JSON", "Locking", "ServerSentEvents",
+                "ASCIIText", "JSON", "Locking", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CSQLite", "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents", "WebSockets",
+                "ASCIIText", "CSQLite", "JSON", "Locking", "MicroHTTPServer", "DashScope", "ServerSentEvents", "WebSockets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

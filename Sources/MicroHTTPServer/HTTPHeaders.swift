@@ -1,3 +1,5 @@
+import ASCIIText
+
 /// An ordered list of HTTP header fields with case-insensitive look-up.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// The fields in the order they were added.
@@ -46,18 +48,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// ASCII case-insensitive name equality without allocating lowercased copies (header names are ASCII).
     public static func sameName(_ a: String, _ b: String) -> Bool {
-        // On contiguous bytes: iterating two `String.UTF8View`s cost ~10 instructions a byte.
-        guard a.utf8.count == b.utf8.count else { return false }
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for index in 0..<x.count where x[index] != y[index] {
-                    let lower = x[index] | 0x20
-                    guard lower == y[index] | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
-                }
-                return true
-            }
-        }
+        ASCIICase.sameName(a, b)
     }
 
     /// Iterates the fields in order.

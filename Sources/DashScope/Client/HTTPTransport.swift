@@ -1,3 +1,4 @@
+import ASCIIText
 import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore

@@ -1,3 +1,4 @@
+import ASCIIText
 import JSON
 import AsyncHTTPClient
 import NIOCore

@@ -1,3 +1,4 @@
+import ASCIIText
 import DashScope
 
 /// Recognises loopback hosts in `Host` and `Origin` values: `localhost`, `*.localhost`, 127.0.0.0/8 and `[::1]`,

@@ -1,4 +1,4 @@
-import DashScope
+import ASCIIText
 import MicroHTTPServer
 
 // The native passthrough forwards a short allow-list of request headers (every `X-DashScope-*`, plus
