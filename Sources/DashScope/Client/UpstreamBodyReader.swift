@@ -61,6 +61,13 @@ final class UpstreamBodyReader: @unchecked Sendable {
 
 /// The idle deadline of one upstream body: a read in progress that has waited `idle` gets its task cancelled.
 /// One scheduled callback per body; reads only note when they started, so no timer is armed or cancelled per read.
+///
+/// The timer runs on an event loop, but the cut is decided on the cooperative pool: when the countdown finds a read
+/// that has waited `idle`, it queues a confirmation there, behind the read's own continuation if DashScope's bytes
+/// already arrived: a pool too busy to resume the read in time is the gateway's delay, not DashScope's silence. Cut
+/// straight from the loop, a busy pool ended healthy streams after a client's pause (UpstreamIdleTimeoutTests with
+/// a test that kept both pool threads busy). An upstream inside this process (the simulator) waits for the same
+/// pool, so a pool busy for the whole idle time can still make it look silent; the idle timeout is 60 s by default.
 final class IdleWatch: Sendable {
     /// The task waiting in a read (only used while that read runs: `end()` forgets it before the read returns).
     struct Reader: @unchecked Sendable {
@@ -69,19 +76,29 @@ final class IdleWatch: Sendable {
 
     private struct State {
         var readingSince: ContinuousClock.Instant?
+        var reads: UInt64 = 0
         var reader: Reader?
         var timedOut = false
         var closed = false
+        var started = false
         var timer: Scheduled<Void>?
     }
 
     let idle: Duration
     let loop: any EventLoop
+    /// Runs a confirmation on the cooperative pool at the reading task's priority (tests queue it themselves).
+    private let confirmOnPool: @Sendable (TaskPriority?, @escaping @Sendable () -> Void) -> Void
     private let state = Mutex(State())
 
-    init(idle: Duration, loop: any EventLoop) {
+    init(
+        idle: Duration, loop: any EventLoop,
+        confirmOnPool: @escaping @Sendable (TaskPriority?, @escaping @Sendable () -> Void) -> Void = { priority, job in
+            Task(priority: priority) { job() }
+        }
+    ) {
         self.idle = idle
         self.loop = loop
+        self.confirmOnPool = confirmOnPool
     }
 
     /// A read starts in `reader`'s task; false when the body already timed out. Arms the timer the first time.
@@ -90,8 +107,10 @@ final class IdleWatch: Sendable {
         let armFirst: Bool? = state.withLock { s in
             if s.timedOut || s.closed { return nil }
             s.readingSince = now
+            s.reads &+= 1
             s.reader = reader
-            return s.timer == nil
+            defer { s.started = true }
+            return !s.started
         }
         guard let armFirst else { return false }
         if armFirst { arm(after: idle) }
@@ -125,20 +144,44 @@ final class IdleWatch: Sendable {
         }
     }
 
-    /// The countdown ended: cancels a read that has waited the whole `idle`, or re-arms for the rest of it.
+    /// The countdown ended: re-arms for the rest of the idle time, or, when a read has waited all of it, asks the
+    /// pool to confirm.
     private func fire() {
         let now = ContinuousClock.now
-        let next: Duration? = state.withLock { s in
+        let next: Countdown = state.withLock { s in
+            s.timer = nil
+            if s.closed || s.timedOut { return .stop }
+            guard let since = s.readingSince else { return .rearm(idle) }
+            let waited = since.duration(to: now)
+            if waited < idle { return .rearm(idle - waited) }
+            return .confirm(read: s.reads, priority: s.reader?.task.priority)
+        }
+        switch next {
+        case .stop: return
+        case .rearm(let delay): arm(after: delay)
+        case .confirm(let read, let priority): confirmOnPool(priority) { [self] in confirm(read) }
+        }
+    }
+
+    /// On the pool: cuts `read` if it is still waiting (its continuation, had DashScope answered, ran first), else
+    /// counts down again from the read now in progress.
+    private func confirm(_ read: UInt64) {
+        let now = ContinuousClock.now
+        let delay: Duration? = state.withLock { s in
             if s.closed || s.timedOut { return nil }
             guard let since = s.readingSince else { return idle }
-            let waited = since.duration(to: now)
-            if waited < idle { return idle - waited }
+            if s.reads != read { return idle - since.duration(to: now) }
             s.timedOut = true
-            s.timer = nil
             // Cancelled under the lock: `end()` cannot forget the reader (and its task finish) meanwhile.
             s.reader?.task.cancel()
             return nil
         }
-        if let next { arm(after: next) }
+        if let delay { arm(after: delay) }
+    }
+
+    private enum Countdown {
+        case stop
+        case rearm(Duration)
+        case confirm(read: UInt64, priority: TaskPriority?)
     }
 }
