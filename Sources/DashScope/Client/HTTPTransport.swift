@@ -53,8 +53,8 @@ final class HTTPTransport: Sendable {
     /// client is not blamed on DashScope).
     private let http: HTTPClient
     /// Answers read whole: the gateway pulls them without pause, so async-http-client's read timeout is exactly
-    /// the time spent waiting for DashScope. UpstreamBody's per-read race (a task group, a read task and a timer
-    /// task for every piece) cost +34k instructions and +22 allocations per proxied task query in `make profile`.
+    /// the time spent waiting for DashScope. UpstreamBody's former per-read race (a task group, a read task and a
+    /// timer task for every piece) cost +34k instructions and +22 allocations per proxied task query in `make profile`.
     private let wholeHTTP: HTTPClient
     /// API calls answered whole whose body is small (`wholeBodyCopyLimit`): queries, lists, cancels, submits.
     private let wholeAnswers: any WholeAnswerTransport

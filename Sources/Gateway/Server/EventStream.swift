@@ -46,16 +46,10 @@ struct EventStream: Sendable {
         let output = KeepAliveWriter(writer: writer)
         metrics?.streamOpened()
         defer { metrics?.streamClosed() }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await Self.pump(events, framing: framing, output: output, metrics: metrics)
-            }
-            group.addTask { [keepAliveInterval] in
-                await output.keepAlive(every: keepAliveInterval, block: framing.keepAlive)
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        // The pump runs in this task and the keep-alive is a timer callback: one task per stream, not three.
+        output.startKeepAlive(every: keepAliveInterval, block: framing.keepAlive)
+        await Self.pump(events, framing: framing, output: output, metrics: metrics)
+        output.stopKeepAlive()
     }
 
     private static func pump<Framing: EventFraming>(
