@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Gateway
 import Logging
@@ -21,6 +22,8 @@ enum LoggingSetup {
         bootstrapped.withLock { done in
             guard !done else { return }
             done = true
+            // Lines held for a batch (at most 20 ms) still go out when the process exits normally.
+            atexit { StandardErrorLines.shared.flush() }
             LoggingSystem.bootstrap { label in
                 if json {
                     var handler = JSONLogHandler.standardError(label: label)

@@ -16,19 +16,23 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
     public var metadataProvider: Logger.MetadataProvider?
     /// The lowest level written.
     public var logLevel: Logger.Level = .info
-    private let write: @Sendable (String) -> Void
+    private let write: @Sendable (_ line: String, _ urgent: Bool) -> Void
 
-    /// Creates a handler writing each line (newline included) through `write`.
-    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil, write: @escaping @Sendable (String) -> Void) {
+    /// Creates a handler writing each line (newline included) through `write`, told whether it is urgent (a
+    /// warning or worse).
+    public init(
+        label: String, metadataProvider: Logger.MetadataProvider? = nil,
+        write: @escaping @Sendable (_ line: String, _ urgent: Bool) -> Void
+    ) {
         self.label = label
         self.metadataProvider = metadataProvider
         self.write = write
     }
 
-    /// A handler writing to standard error, one whole line per write.
+    /// A handler writing whole lines to standard error (held up to 20 ms under load; warnings and worse at once).
     public static func standardError(label: String, metadataProvider: Logger.MetadataProvider? = nil) -> Self {
-        Self(label: label, metadataProvider: metadataProvider) { line in
-            StandardErrorLines.shared.write(line)
+        Self(label: label, metadataProvider: metadataProvider) { line, urgent in
+            StandardErrorLines.shared.write(line, urgent: urgent)
         }
     }
 
@@ -49,6 +53,6 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
             timestamp: LogLine.timestamp(), level: event.level, label: label, message: event.message.description,
             metadata: merged)
         line.append("\n")
-        write(line)
+        write(line, event.level >= .warning)
     }
 }

@@ -13,29 +13,3 @@ enum LogLine {
         return CivilTime.iso8601(epochMilliseconds: millis, offsetSeconds: 0)
     }
 }
-
-/// Serializes whole lines onto standard error so concurrent log lines never interleave.
-final class StandardErrorLines: Sendable {
-    static let shared = StandardErrorLines()
-    private let lock = Mutex(())
-
-    /// Writes the whole line (retrying short writes; a closed stderr drops it).
-    func write(_ line: String) {
-        var line = line
-        line.withUTF8 { bytes in
-            lock.withLock { _ in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
-                }
-            }
-        }
-    }
-}

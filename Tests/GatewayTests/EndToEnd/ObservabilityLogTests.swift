@@ -21,7 +21,7 @@ import Testing
         config.tokens = tokens
         config.drainTimeoutSeconds = 2
         let logger = Logger(label: "json-test") { label in
-            JSONLogHandler(label: label) { line in lines.withLock { $0.append(line) } }
+            JSONLogHandler(label: label) { line, _ in lines.withLock { $0.append(line) } }
         }
         let gateway = try Gateway(configuration: config, logger: logger)
         try gateway.start()
@@ -73,7 +73,7 @@ import Testing
     @Test func jsonHandlerEscapesAndKeepsNestedMetadata() throws {
         let lines = Mutex<[String]>([])
         var logger = Logger(label: "unit") { label in
-            JSONLogHandler(label: label) { line in lines.withLock { $0.append(line) } }
+            JSONLogHandler(label: label) { line, _ in lines.withLock { $0.append(line) } }
         }
         logger[metadataKey: "component"] = "tests"
         logger.info("quote \" backslash \\ newline \n tab \t bell \u{07} done", metadata: [

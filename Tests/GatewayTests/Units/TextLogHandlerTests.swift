@@ -8,7 +8,7 @@ import Testing
     @Test func oneLineWithSortedMetadataAndTheLoggersOwnUnderTheCallsOwn() throws {
         let lines = Mutex<[String]>([])
         var logger = Logger(label: "text-test") { label in
-            TextLogHandler(label: label) { line in lines.withLock { $0.append(line) } }
+            TextLogHandler(label: label) { line, _ in lines.withLock { $0.append(line) } }
         }
         logger[metadataKey: "b"] = "from-logger"
         logger[metadataKey: "z"] = "kept"
@@ -26,7 +26,7 @@ import Testing
     @Test func valuesCannotEndTheLineOrPoseAsAnotherKey() throws {
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "text-test") { label in
-            TextLogHandler(label: label) { line in lines.withLock { $0.append(line) } }
+            TextLogHandler(label: label) { line, _ in lines.withLock { $0.append(line) } }
         }
         logger.info("one\ntwo", metadata: [
             "path": "/v1/x\nfake=1", "id": "a b", "quote": "say \"hi\"\\", "cr": "x\r\ny", "bell": "\u{7}\u{2028}",
