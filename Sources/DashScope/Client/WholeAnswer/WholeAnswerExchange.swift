@@ -22,8 +22,9 @@ final class WholeAnswerExchange: @unchecked Sendable {
     let deadline: NIODeadline
     /// Completed exactly once, by `finish`.
     let promise: EventLoopPromise<WholeAnswer>
-    /// The request deadline's timer, once the exchange has started.
-    var timer: Scheduled<Void>?
+    /// The loop's deadline watch, once the exchange has started, and the exchange's place in it.
+    var deadlines: WholeAnswerDeadlines?
+    var deadlineSlot: Int?
     /// The channel carrying the request, once it has one.
     var handler: WholeAnswerHandler?
     /// True once sent again on a new connection after a reused one closed before answering (GET only, once).
@@ -44,8 +45,8 @@ final class WholeAnswerExchange: @unchecked Sendable {
     func finish(_ outcome: Result<WholeAnswer, TransportFailure>) -> Bool {
         guard !finished else { return false }
         finished = true
-        timer?.cancel()
-        timer = nil
+        deadlines?.forget(self)
+        deadlines = nil
         handler = nil
         switch outcome {
         case .success(let answer): promise.succeed(answer)

@@ -11,6 +11,7 @@ final class WholeAnswerPool: @unchecked Sendable {
     private let idleTimeout: TimeAmount
     private var idle: [WholeAnswerHandler] = []
     private var sweep: Scheduled<Void>?
+    private let deadlines: WholeAnswerDeadlines
     private var closed = false
 
     init(loop: any EventLoop, connector: WholeAnswerConnector, maxIdle: Int, idleTimeout: TimeAmount) {
@@ -18,19 +19,18 @@ final class WholeAnswerPool: @unchecked Sendable {
         self.connector = connector
         self.maxIdle = maxIdle
         self.idleTimeout = idleTimeout
+        deadlines = WholeAnswerDeadlines(loop: loop)
         idle.reserveCapacity(maxIdle)
     }
 
-    /// Starts an exchange: arms its deadline, then sends it on an idle channel or a new one.
+    /// Starts an exchange: watches its deadline, then sends it on an idle channel or a new one.
     func start(_ exchange: WholeAnswerExchange) {
         guard !exchange.finished else { return }  // cancelled before it got here
         guard !closed else {
             exchange.finish(.failure(TransportFailure(error: .unreachable("the DashScope client is shut down"), sentNothing: true)))
             return
         }
-        exchange.timer = loop.scheduleTask(deadline: exchange.deadline) {
-            exchange.abandon(.timeout)
-        }
+        deadlines.watch(exchange)
         let now = NIODeadline.now()
         while let handler = idle.popLast() {
             if handler.isIdleAndOpen, now - handler.idleSince < idleTimeout {
