@@ -13,12 +13,12 @@ public typealias JSONLogHandler = LineLogHandler<JSONLineFormat>
 /// One JSON object per event, keys as described above.
 public enum JSONLineFormat: LogLineFormat {
     /// The JSON line of one event.
-    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, entries: [MetadataEntry]) -> String {
         var line = "{\"timestamp\":" + quoted(timestamp)
         line += ",\"level\":" + quoted(level.rawValue)
         line += ",\"label\":" + quoted(label)
         line += ",\"message\":" + quoted(message)
-        for entry in metadata.sortedEntries {
+        for entry in entries {
             let (key, value) = (entry.key, entry.value)
             let name = reserved.contains(key) ? "metadata." + key : key
             line += "," + quoted(name) + ":" + json(value)

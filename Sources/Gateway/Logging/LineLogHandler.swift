@@ -2,12 +2,19 @@ import Logging
 
 /// How one log event becomes one line (without the newline).
 public protocol LogLineFormat: Sendable {
-    /// The line for an event at `timestamp` (ISO 8601 UTC) with the merged metadata.
-    static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String
+    /// The line for an event at `timestamp` (ISO 8601 UTC) with its metadata entries already in key order.
+    static func line(timestamp: String, level: Logger.Level, label: String, message: String, entries: [MetadataEntry]) -> String
+}
+
+extension LogLineFormat {
+    /// The line for an event with the merged metadata (ordered by key here).
+    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        line(timestamp: timestamp, level: level, label: label, message: message, entries: metadata.sortedEntries)
+    }
 }
 
 /// A swift-log handler writing one line per event in `Format` (text or JSON lines).
-public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
+public struct LineLogHandler<Format: LogLineFormat>: LogHandler, DirectLineWriting {
     /// The logger's label.
     public let label: String
     /// Metadata attached to every line of this logger.
@@ -54,5 +61,16 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
             metadata: merged)
         line.append("\n")
         write(line, event.level >= .warning)
+    }
+
+    /// Writes info lines without swift-log's metadata dictionary when this handler adds no metadata of its own and
+    /// writes info; nil otherwise.
+    public func infoLineWriter() -> InfoLineWriter? {
+        guard metadata.isEmpty, metadataProvider == nil, logLevel <= .info else { return nil }
+        return InfoLineWriter { [label, write] message, entries in
+            var line = Format.line(timestamp: LogLine.timestamp(), level: .info, label: label, message: message, entries: entries)
+            line.append("\n")
+            write(line, false)
+        }
     }
 }

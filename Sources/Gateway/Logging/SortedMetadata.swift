@@ -1,11 +1,17 @@
 import Logging
 
 /// One metadata entry of a log line.
-struct MetadataEntry {
+public struct MetadataEntry: Sendable {
     /// The key.
-    let key: String
+    public let key: String
     /// The value.
-    let value: Logger.MetadataValue
+    public let value: Logger.MetadataValue
+
+    /// An entry.
+    public init(key: String, value: Logger.MetadataValue) {
+        self.key = key
+        self.value = value
+    }
 }
 
 extension Logger.Metadata {

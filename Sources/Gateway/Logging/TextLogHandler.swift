@@ -12,7 +12,7 @@ public typealias TextLogHandler = LineLogHandler<TextLineFormat>
 /// `timestamp level label: message key=value …` with the keys sorted.
 public enum TextLineFormat: LogLineFormat {
     /// The text line of one event.
-    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, entries: [MetadataEntry]) -> String {
         var line: [UInt8] = []
         line.reserveCapacity(320)
         line.append(contentsOf: timestamp.utf8)
@@ -22,7 +22,7 @@ public enum TextLineFormat: LogLineFormat {
         line.append(contentsOf: label.utf8)
         line.append(contentsOf: ": ".utf8)
         TextLogEscaping.appendMessage(message, to: &line)
-        for entry in metadata.sortedEntries {
+        for entry in entries {
             let (key, value) = (entry.key, entry.value)
             line.append(UInt8(ascii: " "))
             TextLogEscaping.appendValue(key, to: &line)

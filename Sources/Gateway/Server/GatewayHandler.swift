@@ -10,6 +10,8 @@ final class GatewayHandler: HTTPHandler {
     let tokens: TokenVerifier
     let browserGuard: BrowserRequestGuard
     let logger: Logger
+    /// The access log: one `request` line per request, its keys in order.
+    let accessLog: InfoLines
     let metrics: any ServerMetrics
 
     init(router: Router, configuration: GatewayConfiguration, logger: Logger, metrics: any ServerMetrics) {
@@ -19,6 +21,7 @@ final class GatewayHandler: HTTPHandler {
         self.browserGuard = BrowserRequestGuard(
             tokensEnabled: !configuration.tokens.isEmpty, listensOnLoopback: configuration.listen.isLoopback)
         self.logger = logger
+        self.accessLog = InfoLines(logger: logger)
         self.metrics = metrics
     }
 
@@ -234,14 +237,21 @@ final class GatewayHandler: HTTPHandler {
         trace: RequestTrace, requestID: String
     ) {
         let total = ContinuousClock.now - started
-        var metadata: Logger.Metadata = [
-            "request_id": .string(requestID), "method": .string(head.method), "path": .string(head.path),
-            "route": .string(route), "status": .string(String(status)), "duration_ms": .string(Self.milliseconds(total)),
-            "upstream_ms": .string(Self.milliseconds(trace.upstreamDuration)),
-        ]
-        if bytes >= 0 { metadata["bytes"] = .string(String(bytes)) }
-        if let upstream = trace.upstreamRequestID { metadata["dashscope_request_id"] = .string(upstream) }
-        logger.info("request", metadata: metadata)
+        // In key order (the line lists keys sorted): no dictionary, no sort per request.
+        var entries: [MetadataEntry] = []
+        entries.reserveCapacity(9)
+        if bytes >= 0 { entries.append(MetadataEntry(key: "bytes", value: .string(String(bytes)))) }
+        if let upstream = trace.upstreamRequestID {
+            entries.append(MetadataEntry(key: "dashscope_request_id", value: .string(upstream)))
+        }
+        entries.append(MetadataEntry(key: "duration_ms", value: .string(Self.milliseconds(total))))
+        entries.append(MetadataEntry(key: "method", value: .string(head.method)))
+        entries.append(MetadataEntry(key: "path", value: .string(head.path)))
+        entries.append(MetadataEntry(key: "request_id", value: .string(requestID)))
+        entries.append(MetadataEntry(key: "route", value: .string(route)))
+        entries.append(MetadataEntry(key: "status", value: .string(String(status))))
+        entries.append(MetadataEntry(key: "upstream_ms", value: .string(Self.milliseconds(trace.upstreamDuration))))
+        accessLog.write("request", entries: entries)
         metrics.requestFinished(route: route, status: status, duration: total, upstream: trace.upstreamDuration)
     }
 
