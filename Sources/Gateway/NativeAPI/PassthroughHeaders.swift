@@ -35,7 +35,9 @@ enum PassthroughHeaders {
 
     /// The field names a message's `Connection` headers list, lowercased.
     static func connectionNames(_ values: [String]) -> Set<String> {
-        // Usually one `keep-alive` or none; Foundation's trimmingCharacters here showed in the profile.
+        // Usually one `keep-alive` or none; Foundation's trimmingCharacters here showed in the profile, and
+        // splitting the usual lone `keep-alive` still cost ~2k instructions per proxied answer.
+        if values.allSatisfy({ ASCIICase.equal($0, "keep-alive") || ASCIICase.equal($0, "close") }) { return [] }
         var names = Set<String>()
         for value in values {
             for item in value.utf8.split(separator: UInt8(ascii: ",")) {

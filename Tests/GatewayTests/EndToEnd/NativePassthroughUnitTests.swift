@@ -52,6 +52,9 @@ import Testing
         ])
         #expect(relayed.fields.map(\.name) == ["Content-Type", "X-DashScope-Request-Id", "Retry-After", "req-cost-time", "Set-Cookie"])
         #expect(relayed["X-DashScope-Request-Id"] == "ds-1")
+        // The usual lone `keep-alive` (any case) names no other field.
+        let usual = PassthroughHeaders.downstream(from: [("Connection", "Keep-Alive"), ("X-Hop", "1"), ("Connection", "close")])
+        #expect(usual.fields.map(\.name) == ["X-Hop"])
     }
 
     @Test func theErrorFrameIsDashScopesFramingAndContinuesTheEventIDs() throws {
