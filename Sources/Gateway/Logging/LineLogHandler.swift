@@ -6,13 +6,6 @@ public protocol LogLineFormat: Sendable {
     static func line(timestamp: String, level: Logger.Level, label: String, message: String, entries: [MetadataEntry]) -> String
 }
 
-extension LogLineFormat {
-    /// The line for an event with the merged metadata (ordered by key here).
-    public static func line(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
-        line(timestamp: timestamp, level: level, label: label, message: message, entries: metadata.sortedEntries)
-    }
-}
-
 /// A swift-log handler writing one line per event in `Format` (text or JSON lines).
 public struct LineLogHandler<Format: LogLineFormat>: LogHandler, DirectLineWriting {
     /// The logger's label.
@@ -56,11 +49,7 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler, DirectLineWriti
         if let given = event.metadata {
             if merged.isEmpty { merged = given } else { merged.merge(given) { _, new in new } }
         }
-        var line = Format.line(
-            timestamp: LogLine.timestamp(), level: event.level, label: label, message: event.message.description,
-            metadata: merged)
-        line.append("\n")
-        write(line, event.level >= .warning)
+        Self.writeLine(level: event.level, label: label, message: event.message.description, entries: merged.sortedEntries, to: write)
     }
 
     /// Writes info lines without swift-log's metadata dictionary when this handler adds no metadata of its own and
@@ -68,9 +57,17 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler, DirectLineWriti
     public func infoLineWriter() -> InfoLineWriter? {
         guard metadata.isEmpty, metadataProvider == nil, logLevel <= .info else { return nil }
         return InfoLineWriter { [label, write] message, entries in
-            var line = Format.line(timestamp: LogLine.timestamp(), level: .info, label: label, message: message, entries: entries)
-            line.append("\n")
-            write(line, false)
+            Self.writeLine(level: .info, label: label, message: message, entries: entries, to: write)
         }
+    }
+
+    /// Stamps, formats and writes one line; warnings and worse are urgent.
+    private static func writeLine(
+        level: Logger.Level, label: String, message: String, entries: [MetadataEntry],
+        to write: @Sendable (_ line: String, _ urgent: Bool) -> Void
+    ) {
+        var line = Format.line(timestamp: LogLine.timestamp(), level: level, label: label, message: message, entries: entries)
+        line.append("\n")
+        write(line, level >= .warning)
     }
 }

@@ -71,11 +71,11 @@ public final class StandardErrorLines: Sendable {
             }
             guard !batch.isEmpty else { return }
             batch.withUnsafeBytes { bytes in
-                var rest = bytes[...]
-                while !rest.isEmpty {
-                    let written = Glibc.write(descriptor, UnsafeRawBufferPointer(rebasing: rest).baseAddress, rest.count)
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                     if written > 0 {
-                        rest = rest.dropFirst(written)
+                        offset += written
                     } else if written < 0, errno == EINTR {
                         continue
                     } else {

@@ -39,12 +39,18 @@ import Testing
         }
     }
 
-    @Test func aLineAfterAQuietSpellGoesOutAtOnceAndTheLinesRightAfterItWaitForTheWindow() throws {
+    /// A pipe and lines held for `window` after a write, with a first (quiet) line already through at once.
+    private static func afterAQuietLine(window: Duration, limit: Int = 64 * 1024) throws -> (Pipe, StandardErrorLines) {
         let pipe = try Pipe()
-        defer { pipe.close() }
-        let lines = StandardErrorLines(descriptor: pipe.write, window: .seconds(60), limit: 64 * 1024)
+        let lines = StandardErrorLines(descriptor: pipe.write, window: window, limit: limit)
         lines.write("first\n")
         #expect(pipe.available() == "first\n")
+        return (pipe, lines)
+    }
+
+    @Test func aLineAfterAQuietSpellGoesOutAtOnceAndTheLinesRightAfterItWaitForTheWindow() throws {
+        let (pipe, lines) = try Self.afterAQuietLine(window: .seconds(60))
+        defer { pipe.close() }
         lines.write("second\n")
         lines.write("third\n")
         #expect(pipe.available() == "")
@@ -55,23 +61,18 @@ import Testing
     }
 
     @Test func anUrgentLineGoesOutAtOnceAfterEverythingHeldBeforeIt() throws {
-        let pipe = try Pipe()
+        let (pipe, lines) = try Self.afterAQuietLine(window: .seconds(60))
         defer { pipe.close() }
-        let lines = StandardErrorLines(descriptor: pipe.write, window: .seconds(60), limit: 64 * 1024)
-        lines.write("request 1\n")
         lines.write("request 2\n")
         lines.write("request 3\n")
-        #expect(pipe.available() == "request 1\n")
+        #expect(pipe.available() == "")
         lines.write("warning\n", urgent: true)
         #expect(pipe.available() == "request 2\nrequest 3\nwarning\n")
     }
 
     @Test func aBatchThatReachesTheLimitGoesOutWithoutWaitingForTheWindow() throws {
-        let pipe = try Pipe()
+        let (pipe, lines) = try Self.afterAQuietLine(window: .seconds(60), limit: 100)
         defer { pipe.close() }
-        let lines = StandardErrorLines(descriptor: pipe.write, window: .seconds(60), limit: 100)
-        lines.write("quiet\n")
-        #expect(pipe.available() == "quiet\n")
         let line = String(repeating: "x", count: 29) + "\n"
         for _ in 0..<3 { lines.write(line) }
         #expect(pipe.available() == "")
@@ -80,11 +81,8 @@ import Testing
     }
 
     @Test func heldLinesGoOutOnTheirOwnWhenTheWindowEnds() async throws {
-        let pipe = try Pipe()
+        let (pipe, lines) = try Self.afterAQuietLine(window: .milliseconds(20))
         defer { pipe.close() }
-        let lines = StandardErrorLines(descriptor: pipe.write, window: .milliseconds(20), limit: 64 * 1024)
-        lines.write("first\n")
-        #expect(pipe.available() == "first\n")
         lines.write("held\n")
         // Nothing calls flush(): the window's own timer writes the held line.
         #expect(try await pipe.waitReadable(seconds: 10))
