@@ -12,6 +12,11 @@ public protocol HTTPHandler: Sendable {
     /// Answers a complete request at once, on the server's thread, when the answer needs no waiting (health,
     /// metrics, static documents): no task and no suspension. Nil sends the request to `handle(_:)`.
     func answerNow(_ request: HTTPRequest) -> HTTPResponse?
+    /// Starts the answer of a complete request on the server's thread without a task, when the handler can finish
+    /// it from a callback (an upstream call's completion): `reply` is then called exactly once, on any thread, and
+    /// true returned. The connection waits suspended; nothing is cancelled when the client leaves. False (and no
+    /// `reply`) sends the request to `handle(_:)`.
+    func answerLater(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) -> Bool
     /// Answers a complete request. Runs in a task; cancelled when the client leaves.
     func handle(_ request: HTTPRequest) async -> HTTPResponse
 }
@@ -22,6 +27,9 @@ extension HTTPHandler {
 
     /// Every request goes to `handle(_:)`.
     public func answerNow(_ request: HTTPRequest) -> HTTPResponse? { nil }
+
+    /// Every request goes to `handle(_:)`.
+    public func answerLater(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) -> Bool { false }
 
     /// Plain-text refusals; 413 goes through `payloadTooLarge(_:limit:)`.
     public func refusal(_ reason: HeadRefusal, for head: HTTPRequestHead) -> HTTPResponse {

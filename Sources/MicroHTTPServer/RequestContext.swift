@@ -252,7 +252,7 @@ final class RequestContext: Sendable {
     }
 
     /// A complete request: the handler's answer at once when it has one (no task, no suspension), else the
-    /// connection is suspended and the handler runs in a task.
+    /// connection is suspended and the handler answers from a callback (`answerLater`) or in a task.
     private func answer(_ request: HTTPRequest) -> FinalCallAction {
         // Outside the lock: the handler's own work never holds this context.
         if let response = handler.answerNow(request) {
@@ -263,16 +263,22 @@ final class RequestContext: Sendable {
             }
             return .respond(response)
         }
-        return state.withLock { s -> FinalCallAction in
+        // Suspended before the handler starts, so its reply (which resumes) can never come first.
+        state.withLock { s in
             s.phase = .handling
             connection.suspend()
+        }
+        if handler.answerLater(request, reply: { [self] in handlerFinished($0) }) { return .wait }
+        state.withLock { s in
+            // Shutdown may have answered while the lock was free: the handler has no one to answer then.
+            guard !s.closed, case .handling = s.phase else { return }
             let handler = self.handler
             s.task = Task { [self] in
                 let response = await handler.handle(request)
                 handlerFinished(response)
             }
-            return .wait
         }
+        return .wait
     }
 
     private func handlerFinished(_ response: HTTPResponse) {

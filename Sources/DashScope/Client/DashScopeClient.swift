@@ -135,17 +135,72 @@ public final class DashScopeClient: Sendable {
     /// the headers the body needs; any answer comes back (errors included), a 2xx event stream as events. A GET is
     /// retried like the other idempotent calls unless `retrying` is false (the readiness probe reports at once).
     public func forward(_ request: UpstreamRequest, _ call: CallContext, retrying: Bool = true) async throws(DashScopeError) -> ForwardedAnswer {
+        let request = Self.forwardable(request)
+        if Self.wantsEvents(request) { return try await openEvents(request, call, passErrors: true) }
+        let response = try await exchange(request, call, idempotent: request.method == "GET", retrying: retrying)
+        if let error = response.error { _ = call.failed(error) }
+        return .whole(response)
+    }
+
+    /// `forward` for a call answered whole, without a task: the first attempt is sent from the caller's thread and
+    /// `completion` runs on the event loop that read the answer (a retry, when the policy allows one, waits in a
+    /// task). Nothing cancels the call; its deadline ends it. False, and nothing sent, for an event stream.
+    public func forwardWithoutTask(
+        _ request: UpstreamRequest, _ call: CallContext,
+        completion: @escaping @Sendable (Result<UpstreamResponse, DashScopeError>) -> Void
+    ) -> Bool {
+        let request = Self.forwardable(request)
+        guard !Self.wantsEvents(request) else { return false }
+        let prepared = prepared(request, call)
+        let idempotent = request.method == "GET"
+        let policy = retryPolicy
+        let started = ContinuousClock.now
+        transport.start(prepared) { [self] result in
+            if case .success(let response) = result {
+                call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
+            }
+            switch verdict(after: result, attempts: 1, started: started, idempotent: idempotent, policy: policy) {
+            case .final(let outcome):
+                completion(forwarded(outcome, call))
+            case .again(let pause):
+                Task {
+                    do throws(DashScopeError) {
+                        try await wait(pause, call)
+                        let response = try await sendRetrying(
+                            prepared, call, idempotent: idempotent, policy: policy, attemptsMade: 1, started: started)
+                        completion(forwarded(.success(response), call))
+                    } catch {
+                        completion(forwarded(.failure(error), call))
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// A whole answer as `forward` hands it on: failures and error answers reported to the call.
+    private func forwarded(_ outcome: Result<UpstreamResponse, DashScopeError>, _ call: CallContext) -> Result<UpstreamResponse, DashScopeError> {
+        switch outcome {
+        case .success(let response):
+            if let error = response.error { _ = call.failed(error) }
+            return .success(response)
+        case .failure(let error):
+            return .failure(call.failed(error))
+        }
+    }
+
+    /// A forwarded POST to a path that needs `parameters` gets it.
+    private static func forwardable(_ request: UpstreamRequest) -> UpstreamRequest {
         var request = request
         if request.method == "POST", DashScopePaths.needsParameters(request.path), let body = request.body {
             request.body = ParametersInsertion.apply(to: body)
         }
-        let wantsEvents = request.headers.contains {
-            ASCIICase.equal($0.name, "x-dashscope-sse") && ASCIICase.equal($0.value, "enable")
-        }
-        if wantsEvents { return try await openEvents(request, call, passErrors: true) }
-        let response = try await exchange(request, call, idempotent: request.method == "GET", retrying: retrying)
-        if let error = response.error { _ = call.failed(error) }
-        return .whole(response)
+        return request
+    }
+
+    /// True when the client asked for DashScope's event stream (`X-DashScope-SSE: enable`).
+    private static func wantsEvents(_ request: UpstreamRequest) -> Bool {
+        request.headers.contains { ASCIICase.equal($0.name, "x-dashscope-sse") && ASCIICase.equal($0.value, "enable") }
     }
 
     /// The temporary-upload policy for a model (dashscope-api.md §5).
@@ -171,16 +226,23 @@ public final class DashScopeClient: Sendable {
     func exchange(
         _ request: UpstreamRequest, _ call: CallContext, idempotent: Bool, retrying: Bool = true
     ) async throws(DashScopeError) -> UpstreamResponse {
-        let request = prepared(request, call)
         do {
-            return try await self.retrying(idempotent: idempotent, call, policy: retrying ? retryPolicy : .never) {
-                () async throws(TransportFailure) -> UpstreamResponse in
-                let response = try await self.transport.send(request)
-                call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
-                return response
-            }
+            return try await sendRetrying(prepared(request, call), call, idempotent: idempotent, policy: retrying ? retryPolicy : .never)
         } catch {
             throw call.failed(error)
+        }
+    }
+
+    /// A prepared request sent (and sent again as the policy allows), each answer's timing reported.
+    private func sendRetrying(
+        _ request: UpstreamRequest, _ call: CallContext, idempotent: Bool, policy: RetryPolicy,
+        attemptsMade: Int = 0, started: ContinuousClock.Instant = .now
+    ) async throws(DashScopeError) -> UpstreamResponse {
+        try await retrying(idempotent: idempotent, call, policy: policy, attemptsMade: attemptsMade, started: started) {
+            () async throws(TransportFailure) -> UpstreamResponse in
+            let response = try await self.transport.send(request)
+            call.observer?.upstreamAnswered(after: response.duration, requestID: response.requestID)
+            return response
         }
     }
 
@@ -258,38 +320,67 @@ public final class DashScopeClient: Sendable {
     }
 
     /// Runs `attempt` until it succeeds, fails for good, or the policy says stop; an answer whose status the policy
-    /// retries (429, 5xx) counts as a failure. Each retry is reported to the observer.
+    /// retries (429, 5xx) counts as a failure. Each retry is reported to the observer. A caller that made the first
+    /// attempts itself passes their count and start (and has waited the pause after the last).
     func retrying<T: RetryableAnswer>(
         idempotent: Bool, _ call: CallContext, policy: RetryPolicy? = nil,
+        attemptsMade: Int = 0, started: ContinuousClock.Instant = .now,
         _ attempt: () async throws(TransportFailure) -> T
     ) async throws(DashScopeError) -> T {
         let policy = policy ?? retryPolicy
-        let started = ContinuousClock.now
-        var attempts = 0
+        var attempts = attemptsMade
         while true {
             attempts += 1
-            let failure: RetryPolicy.Failure
-            let outcome: Result<T, DashScopeError>
+            let result: Result<T, TransportFailure>
             do {
-                let value = try await attempt()
-                guard let answerFailure = value.retryFailure else { return value }
-                failure = answerFailure
-                outcome = .success(value)
+                result = .success(try await attempt())
             } catch {
-                if error.error == .cancelled { throw .cancelled }
-                failure = error.sentNothing ? .notSent : .transport
-                outcome = .failure(error.error)
+                result = .failure(error)
             }
-            guard let pause = policy.delay(
-                after: failure, attempt: attempts, elapsed: ContinuousClock.now - started, idempotent: idempotent,
-                jitter: Double.random(in: 0...1))
-            else { return try outcome.get() }
-            call.observer?.upstreamRetried()
-            do {
-                try await Task.sleep(for: pause)
-            } catch {
-                throw .cancelled
+            switch verdict(after: result, attempts: attempts, started: started, idempotent: idempotent, policy: policy) {
+            case .final(let outcome): return try outcome.get()
+            case .again(let pause): try await wait(pause, call)
             }
+        }
+    }
+
+    /// What follows an attempt: its outcome for good, or another attempt after a pause.
+    enum Verdict<T> {
+        case final(Result<T, DashScopeError>)
+        case again(after: Duration)
+    }
+
+    /// The retry policy applied to the outcome of attempt number `attempts`.
+    func verdict<T: RetryableAnswer>(
+        after result: Result<T, TransportFailure>, attempts: Int, started: ContinuousClock.Instant, idempotent: Bool,
+        policy: RetryPolicy
+    ) -> Verdict<T> {
+        let failure: RetryPolicy.Failure
+        let outcome: Result<T, DashScopeError>
+        switch result {
+        case .success(let value):
+            guard let answerFailure = value.retryFailure else { return .final(.success(value)) }
+            failure = answerFailure
+            outcome = .success(value)
+        case .failure(let error):
+            if error.error == .cancelled { return .final(.failure(.cancelled)) }
+            failure = error.sentNothing ? .notSent : .transport
+            outcome = .failure(error.error)
+        }
+        guard let pause = policy.delay(
+            after: failure, attempt: attempts, elapsed: ContinuousClock.now - started, idempotent: idempotent,
+            jitter: Double.random(in: 0...1))
+        else { return .final(outcome) }
+        return .again(after: pause)
+    }
+
+    /// The pause before a retry, reported to the observer; cancellation ends it with `.cancelled`.
+    private func wait(_ pause: Duration, _ call: CallContext) async throws(DashScopeError) {
+        call.observer?.upstreamRetried()
+        do {
+            try await Task.sleep(for: pause)
+        } catch {
+            throw .cancelled
         }
     }
 

@@ -110,9 +110,23 @@ final class HTTPTransport: Sendable {
 
     /// Sends an API call with the key and collects the whole answer (any status).
     func send(_ request: UpstreamRequest, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
-        let authorization = authorization.withLock { $0 }
-        let transport: any WholeAnswerTransport = (request.body?.count ?? 0) > Self.wholeBodyCopyLimit ? wholeAnswersOnAHC : wholeAnswers
-        return try await transport.send(request, authorization: authorization, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
+        try await wholeAnswers(for: request).send(
+            request, authorization: authorization.withLock { $0 }, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
+    }
+
+    /// `send` without a task: `completion` gets the outcome once (on the call's event loop on the NIO path).
+    func start(
+        _ request: UpstreamRequest, maxBodyBytes: Int = AnswerCaps.whole,
+        completion: @escaping @Sendable (Result<UpstreamResponse, TransportFailure>) -> Void
+    ) {
+        wholeAnswers(for: request).start(
+            request, authorization: authorization.withLock { $0 }, maxBodyBytes: maxBodyBytes, timeout: timeouts.request,
+            completion: completion)
+    }
+
+    /// The transport of a whole-answer call: a body too large to copy goes on async-http-client.
+    private func wholeAnswers(for request: UpstreamRequest) -> any WholeAnswerTransport {
+        (request.body?.count ?? 0) > Self.wholeBodyCopyLimit ? wholeAnswersOnAHC : wholeAnswers
     }
 
     /// Sends an API call with the key and returns as soon as the head arrives; the body streams.

@@ -16,10 +16,14 @@ struct NativeRoutes: Sendable {
             Route("POST", DashScopePaths.transcription, name: "native_submit", errorStyle: .dashScope) {
                 try await submit($0)
             },
-            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope) {
+            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope, relay: {
+                relay($0, method: "GET", path: DashScopePaths.tasks, reply: $1)
+            }) {
                 try await forward($0, method: "GET", path: DashScopePaths.tasks)
             },
-            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
+            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope, relay: {
+                relay($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)), reply: $1)
+            }) {
                 try await forward($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)))
             },
             Route("POST", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
@@ -57,16 +61,9 @@ struct NativeRoutes: Sendable {
     /// Sends the client's request (its query, allowed headers and body) and relays DashScope's answer as it came:
     /// status, headers, body bytes — or, for `X-DashScope-SSE: enable`, each event in DashScope's own framing.
     func forward(_ context: RouteContext, method: String, path: String) async throws -> HTTPResponse {
-        let request = context.request
-        let call = UpstreamRequest(
-            method: method, path: path, query: request.head.query,
-            headers: PassthroughHeaders.upstream(from: request.head.headers),
-            body: request.body.isEmpty ? nil : request.body)
-        switch try await client.forward(call, context.upstream) {
+        switch try await client.forward(Self.upstreamRequest(context, method: method, path: path), context.upstream) {
         case .whole(let response):
-            return HTTPResponse(
-                status: response.status, headers: PassthroughHeaders.downstream(from: response.headers),
-                body: .bytes(response.body))
+            return Self.relayed(response)
         case .events(let status, let headers, let stream):
             let framing = DashScopeEventFraming(
                 requestID: context.requestID,
@@ -74,5 +71,33 @@ struct NativeRoutes: Sendable {
             return events.response(
                 stream, framing: framing, status: status, headers: PassthroughHeaders.downstream(from: headers))
         }
+    }
+
+    /// `forward` without a task for a call answered whole (a task query or list, the hottest passthrough calls):
+    /// sent from the server's thread, relayed from the event loop that read the answer. False for an event stream,
+    /// which `forward` then serves.
+    func relay(
+        _ context: RouteContext, method: String, path: String,
+        reply: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void
+    ) -> Bool {
+        client.forwardWithoutTask(Self.upstreamRequest(context, method: method, path: path), context.upstream) { result in
+            reply(result.map(Self.relayed).mapError { $0 })
+        }
+    }
+
+    /// The client's request as sent on: its query, allowed headers and body.
+    private static func upstreamRequest(_ context: RouteContext, method: String, path: String) -> UpstreamRequest {
+        let request = context.request
+        return UpstreamRequest(
+            method: method, path: path, query: request.head.query,
+            headers: PassthroughHeaders.upstream(from: request.head.headers),
+            body: request.body.isEmpty ? nil : request.body)
+    }
+
+    /// DashScope's whole answer as the client gets it: status, the headers that may pass, the body's bytes.
+    private static func relayed(_ response: UpstreamResponse) -> HTTPResponse {
+        HTTPResponse(
+            status: response.status, headers: PassthroughHeaders.downstream(from: response.headers),
+            body: .bytes(response.body))
     }
 }

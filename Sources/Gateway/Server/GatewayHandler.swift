@@ -149,18 +149,47 @@ final class GatewayHandler: HTTPHandler {
     /// Routes whose answer needs no waiting (`Route.immediate`) are answered here, on the server's thread.
     func answerNow(_ request: HTTPRequest) -> HTTPResponse? {
         guard let admitted = request.admission as? AdmittedRoute, let answer = admitted.route.immediate else { return nil }
+        let context = routeContext(request, admitted)
         let started = ContinuousClock.now
-        let requestID = Self.requestID(from: request.head.headers)
-        let trace = RequestTrace(metrics: metrics)
-        let context = RouteContext(request: request, parameters: admitted.parameters, requestID: requestID, trace: trace)
         let response: HTTPResponse
         do {
             response = try answer(context)
         } catch {
-            response = admitted.route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
+            response = admitted.route.errorStyle.response(for: GatewayError.from(error), requestID: context.requestID)
         }
-        return completed(response, head: request.head, routeName: admitted.route.name, started: started, trace: trace,
-                         requestID: requestID)
+        return completed(response, head: request.head, routeName: admitted.route.name, started: started,
+                         trace: context.trace, requestID: context.requestID)
+    }
+
+    /// Routes that answer from a callback (`Route.relay`) start here, on the server's thread, without a task.
+    func answerLater(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
+        guard let admitted = request.admission as? AdmittedRoute, let relay = admitted.route.relay else { return false }
+        let context = routeContext(request, admitted)
+        let started = ContinuousClock.now
+        let route = admitted.route
+        let finish: @Sendable (Result<HTTPResponse, any Error>) -> Void = { [self] result in
+            let response: HTTPResponse
+            switch result {
+            case .success(let answer): response = answer
+            case .failure(let error):
+                response = route.errorStyle.response(for: GatewayError.from(error), requestID: context.requestID)
+            }
+            reply(completed(response, head: request.head, routeName: route.name, started: started,
+                            trace: context.trace, requestID: context.requestID))
+        }
+        do {
+            return try relay(context, finish)
+        } catch {
+            finish(.failure(error))
+            return true
+        }
+    }
+
+    /// What a route's handler gets for an admitted request: a request id (the client's or a new one) and a trace.
+    private func routeContext(_ request: HTTPRequest, _ admitted: AdmittedRoute) -> RouteContext {
+        RouteContext(
+            request: request, parameters: admitted.parameters, requestID: Self.requestID(from: request.head.headers),
+            trace: RequestTrace(metrics: metrics))
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {

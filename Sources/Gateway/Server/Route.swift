@@ -61,6 +61,14 @@ public final class Route: Sendable {
     public let handler: @Sendable (RouteContext) async throws -> HTTPResponse
     /// The same handler when it answers without waiting: it then runs on the server's thread, without a task.
     public let immediate: (@Sendable (RouteContext) throws -> HTTPResponse)?
+    /// The same handler started without a task, when it can answer from a callback: it runs on the server's
+    /// thread, returns true and calls its `reply` once, on any thread; false sends the request to `handler`.
+    public let relay: Relay?
+
+    /// A handler that answers from a callback (see `relay`).
+    public typealias Relay = @Sendable (
+        RouteContext, _ reply: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void
+    ) throws -> Bool
     /// True for a request whose body the handler reads as it arrives (`HTTPRequest.bodyStream`) instead of whole.
     public let streamsBody: @Sendable (HTTPRequestHead) -> Bool
     /// True when a streamed body is passed on as it is read (an upload, or spooled to disk), not kept: the memory
@@ -72,10 +80,11 @@ public final class Route: Sendable {
         _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json,
         errorStyle: ErrorStyle = .local, requiresAuth: Bool = true,
         streamsBody: @escaping @Sendable (HTTPRequestHead) -> Bool = { _ in false }, passesBodyOn: Bool = false,
-        passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil,
+        passesBodyOnWhen: (@Sendable (HTTPRequestHead) -> Bool)? = nil, relay: Relay? = nil,
         handler: @escaping @Sendable (RouteContext) async throws -> HTTPResponse
     ) {
         self.immediate = nil
+        self.relay = relay
         self.method = method
         self.pattern = pattern
         self.name = name
@@ -108,6 +117,7 @@ public final class Route: Sendable {
         self.requiresAuth = requiresAuth
         self.handler = { try answer($0) }
         self.immediate = answer
+        self.relay = nil
         self.streamsBody = { _ in false }
         self.passesBodyOn = { _ in false }
     }

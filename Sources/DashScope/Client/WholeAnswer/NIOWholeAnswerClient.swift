@@ -34,9 +34,43 @@ final class NIOWholeAnswerClient: WholeAnswerTransport {
         _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration
     ) async throws(TransportFailure) -> UpstreamResponse {
         let started = ContinuousClock.now
+        let (exchange, loop) = try queued(request, authorization: authorization, maxBodyBytes: maxBodyBytes, timeout: timeout).get()
+        let answer: WholeAnswer
+        do {
+            answer = try await withTaskCancellationHandler {
+                try await exchange.promise.futureResult.get()
+            } onCancel: {
+                loop.execute { exchange.abandon(.cancelled) }
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+        return Self.response(answer, started: started)
+    }
+
+    /// Completes on the call's event loop: no task, no hop back to the cooperative pool.
+    func start(
+        _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration,
+        completion: @escaping @Sendable (Result<UpstreamResponse, TransportFailure>) -> Void
+    ) {
+        let started = ContinuousClock.now
+        switch queued(request, authorization: authorization, maxBodyBytes: maxBodyBytes, timeout: timeout) {
+        case .failure(let failure):
+            completion(.failure(failure))
+        case .success(let (exchange, _)):
+            exchange.promise.futureResult.whenComplete { outcome in
+                completion(outcome.map { Self.response($0, started: started) }.mapError(Self.failure))
+            }
+        }
+    }
+
+    /// The call made an exchange and queued on an event loop's pool.
+    private func queued(
+        _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration
+    ) -> Result<(WholeAnswerExchange, any EventLoop), TransportFailure> {
         let loop = group.any()
         guard let pool = pools[ObjectIdentifier(loop)] else {
-            throw TransportFailure(error: .unreachable("no event loop for the DashScope client"), sentNothing: true)
+            return .failure(TransportFailure(error: .unreachable("no event loop for the DashScope client"), sentNothing: true))
         }
         let exchange = WholeAnswerExchange(
             head: head(request, authorization: authorization), body: request.body.map { ByteBuffer(bytes: $0) },
@@ -46,16 +80,14 @@ final class NIOWholeAnswerClient: WholeAnswerTransport {
         } else {
             loop.execute { pool.start(exchange) }
         }
-        let answer: WholeAnswer
-        do {
-            answer = try await withTaskCancellationHandler {
-                try await exchange.promise.futureResult.get()
-            } onCancel: {
-                loop.execute { exchange.abandon(.cancelled) }
-            }
-        } catch {
-            throw (error as? TransportFailure) ?? TransportFailure(error)
-        }
+        return .success((exchange, loop))
+    }
+
+    private static func failure(_ error: any Error) -> TransportFailure {
+        (error as? TransportFailure) ?? TransportFailure(error)
+    }
+
+    private static func response(_ answer: WholeAnswer, started: ContinuousClock.Instant) -> UpstreamResponse {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(answer.head.headers.count)
         for field in answer.head.headers { headers.append((field.name, field.value)) }

@@ -8,8 +8,30 @@ protocol WholeAnswerTransport: Sendable {
         _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration
     ) async throws(TransportFailure) -> UpstreamResponse
 
+    /// `send` without a task: starts the call and returns; `completion` gets the outcome once, on any thread.
+    func start(
+        _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration,
+        completion: @escaping @Sendable (Result<UpstreamResponse, TransportFailure>) -> Void
+    )
+
     /// Closes the connections.
     func shutdown() async
+}
+
+extension WholeAnswerTransport {
+    /// A transport with no callback path of its own runs `send` in a task.
+    func start(
+        _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration,
+        completion: @escaping @Sendable (Result<UpstreamResponse, TransportFailure>) -> Void
+    ) {
+        Task {
+            do throws(TransportFailure) {
+                completion(.success(try await send(request, authorization: authorization, maxBodyBytes: maxBodyBytes, timeout: timeout)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
 }
 
 /// Which transport carries small whole-answer calls.
