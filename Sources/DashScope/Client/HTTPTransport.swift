@@ -51,11 +51,11 @@ final class HTTPTransport: Sendable {
     private let authorization: Mutex<String>
     /// Streamed answers: no read timeout (UpstreamBody bounds each wait for DashScope, so a relay paused by a slow
     /// client is not blamed on DashScope).
-    private let http: HTTPClient
+    private let http: LazyHTTPClient
     /// Answers read whole: the gateway pulls them without pause, so async-http-client's read timeout is exactly
     /// the time spent waiting for DashScope. UpstreamBody's former per-read race (a task group, a read task and a
     /// timer task for every piece) cost +34k instructions and +22 allocations per proxied task query in `make profile`.
-    private let wholeHTTP: HTTPClient
+    private let wholeHTTP: LazyHTTPClient
     /// API calls answered whole whose body is small (`wholeBodyCopyLimit`): queries, lists, cancels, submits.
     private let wholeAnswers: any WholeAnswerTransport
     /// The same calls on async-http-client (a large body is sent from the caller's array in pieces).
@@ -75,10 +75,10 @@ final class HTTPTransport: Sendable {
         // No tracer: with the default (swift-distributed-tracing's global, a no-op unless bootstrapped) every call
         // still built a span and its URL attributes, ~4 % of a proxied request in the profile.
         configuration.tracing.tracer = nil
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.http = LazyHTTPClient(configuration: configuration)
         // The read timeout also runs while the head is awaited, which the request deadline bounds: never shorter.
         configuration.timeout.read = TimeAmount(max(timeouts.streamIdle, timeouts.request))
-        self.wholeHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.wholeHTTP = LazyHTTPClient(configuration: configuration)
         self.wholeAnswersOnAHC = AsyncHTTPClientWholeAnswers(client: wholeHTTP, endpoint: endpoint)
         switch wholeAnswers {
         case .nio: self.wholeAnswers = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: timeouts.connect)
@@ -104,8 +104,8 @@ final class HTTPTransport: Sendable {
     /// Closes the connection pools.
     func shutdown() async {
         await wholeAnswers.shutdown()
-        try? await wholeHTTP.shutdown()
-        try? await http.shutdown()
+        await wholeHTTP.shutdown()
+        await http.shutdown()
     }
 
     /// Sends an API call with the key and collects the whole answer (any status).
@@ -134,7 +134,7 @@ final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + TimeAmount(timeouts.request)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(
+            response = try await http.shared.execute(
                 Self.makeRequest(request, endpoint: endpoint, authorization: authorization.withLock { $0 }), deadline: deadline)
         } catch {
             throw TransportFailure(error)
@@ -148,7 +148,7 @@ final class HTTPTransport: Sendable {
     func fetchUnauthenticated(_ url: String, maxBodyBytes: Int = AnswerCaps.whole) async throws(TransportFailure) -> UpstreamResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        return try await Self.collect(wholeHTTP, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
+        return try await Self.collect(wholeHTTP.shared, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.request)
     }
 
     /// POSTs a streamed body to a URL without the key (the temporary storage's form upload is signed by its
@@ -162,7 +162,7 @@ final class HTTPTransport: Sendable {
             request.headers.add(name: field.name, value: field.value)
         }
         request.body = body
-        return try await Self.collect(wholeHTTP, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.upload)
+        return try await Self.collect(wholeHTTP.shared, request, maxBodyBytes: maxBodyBytes, timeout: timeouts.upload)
     }
 
     /// Executes a request on `client` within `timeout` and collects the whole answer.

@@ -4,7 +4,7 @@ import AsyncHTTPClient
 /// whose body is too large to copy into one buffer).
 struct AsyncHTTPClientWholeAnswers: WholeAnswerTransport {
     /// The client whose read timeout covers a whole answer (owned and shut down by `HTTPTransport`).
-    let client: HTTPClient
+    let client: LazyHTTPClient
     /// Where calls go.
     let endpoint: DashScopeEndpoint
 
@@ -12,7 +12,7 @@ struct AsyncHTTPClientWholeAnswers: WholeAnswerTransport {
         _ request: UpstreamRequest, authorization: String, maxBodyBytes: Int, timeout: Duration
     ) async throws(TransportFailure) -> UpstreamResponse {
         try await HTTPTransport.collect(
-            client, HTTPTransport.makeRequest(request, endpoint: endpoint, authorization: authorization),
+            client.shared, HTTPTransport.makeRequest(request, endpoint: endpoint, authorization: authorization),
             maxBodyBytes: maxBodyBytes, timeout: timeout)
     }
 
