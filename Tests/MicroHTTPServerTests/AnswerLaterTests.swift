@@ -51,18 +51,7 @@ private final class CallbackHandler: HTTPHandler {
         let server = MicroHTTPServer(configuration: .init(host: "127.0.0.1", port: 0, bodyMemoryLimit: 4 << 10), handler: handler)
         try server.start()
         do {
-            for round in 0..<3 {
-                // Bodies near the memory budget: a reservation not given back would refuse the next round with 503.
-                for path in ["/sync", "/other", "/task"] {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(path)")
-                    request.method = .POST
-                    request.body = .bytes(Array(repeating: UInt8(ascii: "x"), count: 3000 + round))
-                    let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    #expect(answer.status.code == 200)
-                    let text = String(buffer: try await answer.body.collect(upTo: 1024))
-                    #expect(text == (path == "/task" ? "task" : "callback") + " \(3000 + round)")
-                }
-            }
+            try await postBodyRounds(port: server.port, paths: ["/sync", "/other", "/task"]) { path in path == "/task" ? "task" : "callback" }
             #expect(handler.started.load(ordering: .relaxed) == 6)
             #expect(handler.handled.load(ordering: .relaxed) == 3, "callback answers never reached handle(_:)")
         } catch {

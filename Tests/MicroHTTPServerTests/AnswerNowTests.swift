@@ -34,18 +34,7 @@ private final class ImmediateHandler: HTTPHandler {
         let server = MicroHTTPServer(configuration: .init(host: "127.0.0.1", port: 0, bodyMemoryLimit: 4 << 10), handler: handler)
         try server.start()
         do {
-            for round in 0..<3 {
-                // Bodies near the memory budget: a reservation not given back would refuse the next round with 503.
-                for path in ["/now", "/later"] {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(path)")
-                    request.method = .POST
-                    request.body = .bytes(Array(repeating: UInt8(ascii: "x"), count: 3000 + round))
-                    let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                    #expect(answer.status.code == 200)
-                    let text = String(buffer: try await answer.body.collect(upTo: 1024))
-                    #expect(text == (path == "/now" ? "now" : "later") + " \(3000 + round)")
-                }
-            }
+            try await postBodyRounds(port: server.port, paths: ["/now", "/later"]) { path in path == "/now" ? "now" : "later" }
             #expect(handler.answeredNow.load(ordering: .relaxed) == 3)
             #expect(handler.handled.load(ordering: .relaxed) == 3, "/now never reached handle(_:)")
         } catch {
