@@ -345,13 +345,13 @@ public final class DashScopeClient: Sendable {
     }
 
     /// What follows an attempt: its outcome for good, or another attempt after a pause.
-    enum Verdict<T> {
+    private enum Verdict<T> {
         case final(Result<T, DashScopeError>)
         case again(after: Duration)
     }
 
     /// The retry policy applied to the outcome of attempt number `attempts`.
-    func verdict<T: RetryableAnswer>(
+    private func verdict<T: RetryableAnswer>(
         after result: Result<T, TransportFailure>, attempts: Int, started: ContinuousClock.Instant, idempotent: Bool,
         policy: RetryPolicy
     ) -> Verdict<T> {

@@ -16,32 +16,39 @@ struct NativeRoutes: Sendable {
             Route("POST", DashScopePaths.transcription, name: "native_submit", errorStyle: .dashScope) {
                 try await submit($0)
             },
-            Route("GET", DashScopePaths.tasks, name: "native_task_list", errorStyle: .dashScope, relay: {
-                relay($0, method: "GET", path: DashScopePaths.tasks, reply: $1)
-            }) {
-                try await forward($0, method: "GET", path: DashScopePaths.tasks)
+            passthrough("GET", DashScopePaths.tasks, name: "native_task_list", withoutTask: true) { _ in DashScopePaths.tasks },
+            passthrough("GET", "/api/v1/tasks/{id}", name: "native_task_query", withoutTask: true) {
+                DashScopePaths.task(try TaskID.from($0))
             },
-            Route("GET", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope, relay: {
-                relay($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)), reply: $1)
-            }) {
-                try await forward($0, method: "GET", path: DashScopePaths.task(try TaskID.from($0)))
+            passthrough("POST", "/api/v1/tasks/{id}", name: "native_task_query") { DashScopePaths.task(try TaskID.from($0)) },
+            passthrough("POST", "/api/v1/tasks/{id}/cancel", name: "native_task_cancel") {
+                DashScopePaths.cancel(try TaskID.from($0))
             },
-            Route("POST", "/api/v1/tasks/{id}", name: "native_task_query", errorStyle: .dashScope) {
-                try await forward($0, method: "POST", path: DashScopePaths.task(try TaskID.from($0)))
+            passthrough("POST", DashScopePaths.generation, name: "native_generation", bodyLimit: .audio) { _ in
+                DashScopePaths.generation
             },
-            Route("POST", "/api/v1/tasks/{id}/cancel", name: "native_task_cancel", errorStyle: .dashScope) {
-                try await forward($0, method: "POST", path: DashScopePaths.cancel(try TaskID.from($0)))
+            passthrough("POST", DashScopePaths.customization, name: "native_customization") { _ in
+                DashScopePaths.customization
             },
-            Route("POST", DashScopePaths.generation, name: "native_generation", bodyLimit: .audio, errorStyle: .dashScope) {
-                try await forward($0, method: "POST", path: DashScopePaths.generation)
-            },
-            Route("POST", DashScopePaths.customization, name: "native_customization", errorStyle: .dashScope) {
-                try await forward($0, method: "POST", path: DashScopePaths.customization)
-            },
-            Route("GET", DashScopePaths.uploads, name: "native_upload_policy", errorStyle: .dashScope) {
-                try await forward($0, method: "GET", path: DashScopePaths.uploads)
-            },
+            passthrough("GET", DashScopePaths.uploads, name: "native_upload_policy") { _ in DashScopePaths.uploads },
         ]
+    }
+
+    /// A route relayed to DashScope's `path` with the same method; `withoutTask` (the polling calls, answered
+    /// whole) starts it on the server's thread and relays the answer from the event loop that read it.
+    private func passthrough(
+        _ method: String, _ pattern: String, name: String, bodyLimit: BodyLimitClass = .json, withoutTask: Bool = false,
+        path: @escaping @Sendable (RouteContext) throws -> String
+    ) -> Route {
+        var relay: Route.Relay?
+        if withoutTask {
+            relay = { @Sendable context, reply in
+                try self.relay(context, method: method, path: path(context), reply: reply)
+            }
+        }
+        return Route(method, pattern, name: name, bodyLimit: bodyLimit, errorStyle: .dashScope, relay: relay) {
+            try await forward($0, method: method, path: try path($0))
+        }
     }
 
     /// Relays a native submit, and records the task DashScope answered in the job store, with the default webhook
@@ -76,7 +83,7 @@ struct NativeRoutes: Sendable {
     /// `forward` without a task for a call answered whole (a task query or list, the hottest passthrough calls):
     /// sent from the server's thread, relayed from the event loop that read the answer. False for an event stream,
     /// which `forward` then serves.
-    func relay(
+    private func relay(
         _ context: RouteContext, method: String, path: String,
         reply: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void
     ) -> Bool {

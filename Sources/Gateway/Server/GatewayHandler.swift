@@ -149,33 +149,19 @@ final class GatewayHandler: HTTPHandler {
     /// Routes whose answer needs no waiting (`Route.immediate`) are answered here, on the server's thread.
     func answerNow(_ request: HTTPRequest) -> HTTPResponse? {
         guard let admitted = request.admission as? AdmittedRoute, let answer = admitted.route.immediate else { return nil }
-        let context = routeContext(request, admitted)
+        let context = routeContext(request, admitted.parameters)
         let started = ContinuousClock.now
-        let response: HTTPResponse
-        do {
-            response = try answer(context)
-        } catch {
-            response = admitted.route.errorStyle.response(for: GatewayError.from(error), requestID: context.requestID)
-        }
-        return completed(response, head: request.head, routeName: admitted.route.name, started: started,
-                         trace: context.trace, requestID: context.requestID)
+        return answered(Result { try answer(context) }, route: admitted.route, context: context, started: started)
     }
 
     /// Routes that answer from a callback (`Route.relay`) start here, on the server's thread, without a task.
     func answerLater(_ request: HTTPRequest, reply: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
         guard let admitted = request.admission as? AdmittedRoute, let relay = admitted.route.relay else { return false }
-        let context = routeContext(request, admitted)
+        let context = routeContext(request, admitted.parameters)
         let started = ContinuousClock.now
         let route = admitted.route
-        let finish: @Sendable (Result<HTTPResponse, any Error>) -> Void = { [self] result in
-            let response: HTTPResponse
-            switch result {
-            case .success(let answer): response = answer
-            case .failure(let error):
-                response = route.errorStyle.response(for: GatewayError.from(error), requestID: context.requestID)
-            }
-            reply(completed(response, head: request.head, routeName: route.name, started: started,
-                            trace: context.trace, requestID: context.requestID))
+        let finish: @Sendable (Result<HTTPResponse, any Error>) -> Void = { [self] outcome in
+            reply(answered(outcome, route: route, context: context, started: started))
         }
         do {
             return try relay(context, finish)
@@ -185,19 +171,8 @@ final class GatewayHandler: HTTPHandler {
         }
     }
 
-    /// What a route's handler gets for an admitted request: a request id (the client's or a new one) and a trace.
-    private func routeContext(_ request: HTTPRequest, _ admitted: AdmittedRoute) -> RouteContext {
-        RouteContext(
-            request: request, parameters: admitted.parameters, requestID: Self.requestID(from: request.head.headers),
-            trace: RequestTrace(metrics: metrics))
-    }
-
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let requestID = Self.requestID(from: request.head.headers)
-        let trace = RequestTrace(metrics: metrics)
-        var routeName = "-"
-        var response: HTTPResponse
         let admission: Admission
         if let admitted = request.admission as? AdmittedRoute {
             admission = .route(admitted.route, admitted.parameters)
@@ -207,19 +182,39 @@ final class GatewayHandler: HTTPHandler {
         switch admission {
         case .refused(let error, let style, let name):
             // Normally answered by decide(_:) before the body; kept so handle() alone is never less strict.
-            routeName = name
-            response = style.response(for: error, requestID: requestID)
+            let requestID = Self.requestID(from: request.head.headers)
+            return completed(style.response(for: error, requestID: requestID), head: request.head, routeName: name,
+                             started: started, trace: RequestTrace(metrics: metrics), requestID: requestID)
         case .route(let route, let parameters):
-            routeName = route.name
-            let context = RouteContext(request: request, parameters: parameters, requestID: requestID, trace: trace)
+            let context = routeContext(request, parameters)
+            let outcome: Result<HTTPResponse, any Error>
             do {
-                response = try await route.handler(context)
+                outcome = .success(try await route.handler(context))
             } catch {
-                response = route.errorStyle.response(for: GatewayError.from(error), requestID: requestID)
+                outcome = .failure(error)
             }
+            return answered(outcome, route: route, context: context, started: started)
         }
-        return completed(response, head: request.head, routeName: routeName, started: started, trace: trace,
-                         requestID: requestID)
+    }
+
+    /// What a route's handler gets for an admitted request: a request id (the client's or a new one) and a trace.
+    private func routeContext(_ request: HTTPRequest, _ parameters: [String: String]) -> RouteContext {
+        RouteContext(
+            request: request, parameters: parameters, requestID: Self.requestID(from: request.head.headers),
+            trace: RequestTrace(metrics: metrics))
+    }
+
+    /// A route's outcome as sent: a thrown error in the route's error shape, then `completed`.
+    private func answered(
+        _ outcome: Result<HTTPResponse, any Error>, route: Route, context: RouteContext, started: ContinuousClock.Instant
+    ) -> HTTPResponse {
+        let response: HTTPResponse
+        switch outcome {
+        case .success(let answer): response = answer
+        case .failure(let error): response = route.errorStyle.response(for: GatewayError.from(error), requestID: context.requestID)
+        }
+        return completed(response, head: context.request.head, routeName: route.name, started: started,
+                         trace: context.trace, requestID: context.requestID)
     }
 
     /// The gateway's headers on a route's answer, and its access-log line: now for bytes, at the end of the
