@@ -88,6 +88,9 @@ import Testing
             let list = try await h.request("GET", "/api/v1/tasks?page_size=5")
             #expect(list.status == 200, "\(list.text)")
             #expect(ContinuousClock.now - started >= .seconds(1), "Retry-After was honoured")
+            let sent = h.simulator.receivedRequests().filter { $0.path == "/api/v1/tasks" }
+            #expect(sent.count == 2, "the throttled list and its retry")
+            #expect(sent.allSatisfy { $0.queryValue("page_size") == "5" }, "the retry carries the client's query")
         }
     }
 
