@@ -78,6 +78,14 @@ if grep -qF -e "$api_key" -e "$token" "$workdir/gateway.log"; then
     status=1
 fi
 if [ "$status" -ne 0 ]; then
+    for process in gateway simulator; do
+        # A crash's cause is its first lines (Swift's fatal error message, the crashed thread's frames), not the
+        # tail of the backtrace, which lists the other threads and the loaded images.
+        if grep -qE 'Fatal error|Program crashed' "$workdir/$process.log"; then
+            echo "sdk-tests: the $process crashed:" >&2
+            sed -n '/Fatal error\|Program crashed/,+60p' "$workdir/$process.log" | head -n 80 >&2
+        fi
+    done
     echo "sdk-tests: last lines of the gateway log:" >&2
     tail -n 40 "$workdir/gateway.log" >&2
 fi
