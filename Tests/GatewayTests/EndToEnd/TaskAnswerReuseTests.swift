@@ -6,34 +6,56 @@ import Testing
 /// A client polling one open task in a tight loop is answered from the last query for the reuse window instead of
 /// waiting for the global query budget each time, still sees the task end, and never gets an error answered twice.
 @Suite struct TaskAnswerReuseTests {
-    static let window: Duration = .milliseconds(250)
+    static let window: Duration = .seconds(1)
 
     @Test func aTightPollingLoopSeesTheTaskEndAndCostsAtMostOneQueryPerWindow() async throws {
-        var slow = SimulatorConfiguration.fastForTests
-        // Long enough that a loaded machine still fits several GETs before the task ends (400 ms each once saw
-        // the first GET answer SUCCEEDED in a loaded full run).
-        slow.pendingDuration = .milliseconds(1200)
-        slow.runningDuration = .milliseconds(1200)
-        try await GatewayHarness.with(simulatorConfiguration: slow, configure: {
+        // The double's task stays open until the test moves its clock, so a loaded machine cannot end it early.
+        let lifecycle = ManualSimulatorClock()
+        try await GatewayHarness.with(simulatorClock: lifecycle, configure: {
             $0.taskAnswerReuse = Self.window
             $0.pollRate = 2  // without reuse, every GET past the first two would wait half a second for a token
         }) { h in
             let id = try await JobPollerTests.submit(h, "tight-loop")
             let queries = { h.simulator.receivedRequests().filter { $0.path == "/api/v1/tasks/\(id)" }.count }
-            let started = ContinuousClock.now
+            let clock = ContinuousClock()
+            let started = clock.now
             var gets = 0
             var status = ""
-            while status != "SUCCEEDED", ContinuousClock.now - started < .seconds(30) {
+            var lastQueryStarted: ContinuousClock.Instant?
+            var reusedInsideWindow = 0
+            var taskEnded: ContinuousClock.Instant?
+            while status != "SUCCEEDED", clock.now - started < .seconds(30) {
+                if taskEnded == nil, reusedInsideWindow >= 3 {
+                    lifecycle.advance(by: .seconds(10))
+                    taskEnded = clock.now
+                }
+                let before = clock.now
+                let sentBefore = queries()
                 let answer = try await h.request("GET", "/v1/transcriptions/\(id)")
+                let queried = queries() > sentBefore
+                let after = clock.now
                 #expect(answer.status == 200)
                 status = answer.json["status"] as? String ?? ""
                 gets += 1
+                // An answer that reached DashScope during a GET was kept no earlier than that GET began, so a GET that
+                // ended less than one window after that beginning must have been answered from it, however slow the
+                // machine; timing only decides how often the check applies.
+                if let last = lastQueryStarted, after - last < Self.window {
+                    #expect(!queried, "GET \(gets) ended \(after - last) after the last query began, yet asked DashScope")
+                    if !queried { reusedInsideWindow += 1 }
+                }
+                if queried { lastQueryStarted = before }
             }
-            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            let seconds = (clock.now - started) / .seconds(1)
             let sent = queries()
             #expect(status == "SUCCEEDED", "the loop saw the task end")
-            #expect(sent < gets, "\(gets) GETs in \(seconds) s reused answers (\(sent) upstream queries)")
+            #expect(reusedInsideWindow >= 3, "\(gets) GETs in \(seconds) s, \(reusedInsideWindow) answered from a kept answer")
+            #expect(sent < gets, "\(gets) GETs reused answers (\(sent) upstream queries)")
             #expect(Double(sent) <= seconds / (Self.window / .seconds(1)) + 2, "at most one query per window")
+            if let taskEnded {
+                let seen = (clock.now - taskEnded) / .seconds(1)
+                #expect(seen < 10, "the end was seen \(seen) s after it happened (one window plus a GET expected)")
+            }
         }
     }
 

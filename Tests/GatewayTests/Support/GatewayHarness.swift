@@ -48,12 +48,14 @@ final class GatewayHarness: Sendable {
     var simulator: Simulator { simulatorServer.simulator }
     var base: String { "http://127.0.0.1:\(gateway.port)" }
 
-    /// Starts both; `configure` adjusts the gateway configuration.
+    /// Starts both; `simulatorClock` drives the double's task lifecycle, `configure` adjusts the gateway configuration.
     init(
         simulatorConfiguration: SimulatorConfiguration = .fastForTests,
+        simulatorClock: any SimulatorClock = SystemSimulatorClock(),
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) throws {
-        simulatorServer = SimulatorServer(simulator: Simulator(configuration: simulatorConfiguration))
+        simulatorServer = SimulatorServer(
+            simulator: Simulator(configuration: simulatorConfiguration, clock: simulatorClock))
         try simulatorServer.start()
         var config = GatewayConfiguration()
         config.apiKey = APIKey(Self.apiKey)
@@ -70,10 +72,12 @@ final class GatewayHarness: Sendable {
     /// Runs `body` with a started harness, then checks no secret leaked and stops both servers.
     static func with(
         simulatorConfiguration: SimulatorConfiguration = .fastForTests,
+        simulatorClock: any SimulatorClock = SystemSimulatorClock(),
         configure: (inout GatewayConfiguration) -> Void = { _ in },
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
-        let harness = try GatewayHarness(simulatorConfiguration: simulatorConfiguration, configure: configure)
+        let harness = try GatewayHarness(
+            simulatorConfiguration: simulatorConfiguration, simulatorClock: simulatorClock, configure: configure)
         var failure: (any Error)?
         do { try await body(harness) } catch { failure = error }
         await harness.gateway.shutdown()
