@@ -73,6 +73,44 @@ import Testing
         #expect(parsed == .string(text), "the escapes read back as the same text")
     }
 
+    @Test func escapingMatchesAByteByByteEscaperOnTextsFullOfEdges() {
+        // Strings built from the pieces where a run ends: escapes, U+2028/9 and their neighbours, E2 sequences cut
+        // short, CJK (its continuation bytes include A8/A9), at the start, middle and end.
+        let pieces = ["a", "\"", "\\", "\n", "\u{01}", "\u{7F}", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{2000}",
+                      "文", "讨", "é", "😀", "/", " "]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(JSONWriter.quoted(text) == Self.referenceQuoted(text), "\(Array(text.unicodeScalars))")
+            #expect(JSONValue.parse(Array(JSONWriter.quoted(text).utf8)) == .string(text))
+        }
+    }
+
+    /// The escaper as written before runs were copied whole: one scalar at a time.
+    static func referenceQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
     @Test func writesWholeNumbersWithoutAFraction() {
         let value = JSONValue.array([.number(3), .number(-0.5), .number(1e16), .number(.infinity)])
         #expect(String(decoding: value.serialized(), as: UTF8.self) == "[3,-0.5,1e+16,null]")
