@@ -17,6 +17,7 @@ GATEWAY=$ROOT/.build/release/funasr-gateway
 BENCH=$ROOT/.build/release/funasr-bench
 KEY=sk-bench-0123456789abcdef
 TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
+OPEN=3b1f9c2e-7a4d-4f6b-8e2c-1d5a9b0c7e41
 GENERATION=/api/v1/services/aigc/multimodal-generation/generation
 source "$ROOT/scripts/bench-lib.sh"
 
@@ -41,8 +42,10 @@ busy=$(pgrep -c -f 'swift-frontend|swift-build' || true)
 UP=$(free_port 19310); SSE=$(free_port $((UP + 1))); PROXY=$(free_port $((SSE + 1)))
 SIM=$(free_port $((PROXY + 1))); GW=$(free_port $((SIM + 1))); GWS=$(free_port $((GW + 1))); GWT=$(free_port $((GWS + 1)))
 task_json=$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")
-submit_json=$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/submit-answer.json")
-render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" TASK_JSON="$task_json" SUBMIT_JSON="$submit_json"
+open_json=$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/task-query-open.json")
+submit_json=$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/submit-answer.json")
+render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" TASK_JSON="$task_json" \
+    OPEN=$OPEN OPEN_JSON="$open_json" SUBMIT_JSON="$submit_json"
 start_bg "$WORK/logs/upstream.out" nginx -p "$WORK" -c "$WORK/upstream.conf"
 start_bg "$WORK/logs/sse-upstream.out" "$BENCH" sse-upstream --listen "127.0.0.1:$SSE"
 wait_port "$UP"; wait_port "$SSE"
@@ -50,7 +53,8 @@ wait_port "$UP"; wait_port "$SSE"
 # 1. Start-up time and idle RSS (nothing else is busy yet).
 echo "== start-up: process start -> first answered GET /healthz; idle RSS"
 line=$("$BENCH" startup --port "$GWT" --runs 5 --log "$WORK/logs/startup.log" -- \
-    "$GATEWAY" --listen "127.0.0.1:$GWT" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key" | tee /dev/stderr | grep '^RESULT ')
+    "$GATEWAY" --listen "127.0.0.1:$GWT" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key" \
+    --store "$WORK/startup.sqlite" | tee /dev/stderr | grep '^RESULT ')
 for field in startup_ms idle_rss_kb; do
     printf 'startup\thealthz\t1\tgateway\t1\t%s\t%s\n' "$field" "$(tr ' ' '\n' <<<"$line" | sed -n "s/^$field=//p")" >>"$RAW"
 done
@@ -79,11 +83,18 @@ fi
 # 3. The nginx reverse proxy and the gateways (one per upstream: plain, SSE).
 render "$ROOT/bench/nginx-proxy.conf.in" "$WORK/proxy.conf" DIR="$WORK" PORT="$PROXY" UPSTREAM_PORT="$UP" SSE_PORT="$SSE" KEY="$KEY"
 start_bg "$WORK/logs/proxy.out" nginx -p "$WORK" -c "$WORK/proxy.conf"; proxy_pid=$LAST_PID
-start_bg "$WORK/logs/gateway.log" "$GATEWAY" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key"
+# Each gateway keeps its jobs in a store of its own in the work directory (the default, ./funasr-gateway-state,
+# would carry jobs from one run to the next and change what a local query does).
+start_bg "$WORK/logs/gateway.log" "$GATEWAY" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key" \
+    --store "$WORK/gateway.sqlite"
 gw_pid=$LAST_PID
-start_bg "$WORK/logs/gateway-sse.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key"
+start_bg "$WORK/logs/gateway-sse.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key" \
+    --store "$WORK/gateway-sse.sqlite"
 gws_pid=$LAST_PID
 wait_port "$PROXY"; wait_port "$GW"; wait_port "$GWS"
+# task-query-local polls a job this gateway recorded: submitted (the canned answer names $OPEN) and still running.
+curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$ROOT/bench/submit-local.json" \
+    "http://127.0.0.1:$GW/v1/transcriptions"
 port_of() { case $1 in direct) echo "$UP" ;; nginx) echo "$PROXY" ;; gateway) echo "$GW" ;; esac; }
 pids_of() { case $1 in direct) echo "" ;; nginx) nginx_pids "$proxy_pid" ;; gateway) echo "$gw_pid" ;; esac; }
 
@@ -91,7 +102,7 @@ pids_of() { case $1 in direct) echo "" ;; nginx) nginx_pids "$proxy_pid" ;; gate
 HTTP_ROUTES=(); SSE_ROUTES=()
 while IFS=$'\t' read -r kind name method gpath gbody dpath dbody; do
     case $kind in http|sse) ;; *) continue ;; esac
-    gpath=${gpath//@TASK@/$TASK}; dpath=${dpath//@TASK@/$TASK}
+    gpath=${gpath//@TASK@/$TASK}; dpath=${dpath//@TASK@/$TASK}; gpath=${gpath//@OPEN@/$OPEN}; dpath=${dpath//@OPEN@/$OPEN}
     if [ "$kind" = http ]; then
         args=(-X "$method"); [ "$gbody" != - ] && args+=(-H 'Content-Type: application/json' --data-binary @"$ROOT/bench/$gbody")
         code=$(curl -s -o "$WORK/probe.out" -w '%{http_code}' "${args[@]}" "http://127.0.0.1:$GW$gpath")
@@ -217,7 +228,7 @@ for entry in "${SSE_ROUTES[@]}"; do
             nginx) pids=$(nginx_pids "$proxy_pid") ;;
             gateway)
                 start_bg "$WORK/logs/gateway-streams.log" "$GATEWAY" --listen "127.0.0.1:$GWS" \
-                    --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key"
+                    --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key" --store "$WORK/gateway-streams.sqlite"
                 sse_pid=$LAST_PID; wait_port "$GWS"; sleep 0.5; pids=$sse_pid ;;
         esac
         auth=(); [ "$condition" = direct ] && auth=(--key "$KEY")

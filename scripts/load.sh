@@ -24,9 +24,9 @@ mkdir -p "$WORK/logs"
 
 SIM=$(free_port 19510); GW=$(free_port $((SIM + 1))); SSE=$(free_port $((GW + 1))); GWS=$(free_port $((SSE + 1)))
 start_bg "$WORK/logs/simulator.log" "$GATEWAY" simulate --listen "127.0.0.1:$SIM" --api-key "$KEY" --event-interval-ms 0
-start_bg "$WORK/logs/gateway.log" "$GATEWAY" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$SIM" --api-key-file "$WORK/key"
+start_bg "$WORK/logs/gateway.log" "$GATEWAY" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$SIM" --api-key-file "$WORK/key" --store "$WORK/gateway.sqlite"
 start_bg "$WORK/logs/sse-upstream.log" "$BENCH" sse-upstream --listen "127.0.0.1:$SSE"
-start_bg "$WORK/logs/gateway-streams.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key"
+start_bg "$WORK/logs/gateway-streams.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --base-url "http://127.0.0.1:$SSE" --api-key-file "$WORK/key" --store "$WORK/gateway-streams.sqlite"
 gws_pid=$LAST_PID
 wait_port "$SIM"; wait_port "$GW"; wait_port "$SSE"; wait_port "$GWS"
 

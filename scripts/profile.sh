@@ -10,7 +10,8 @@
 #   server: the release gateway answering GET /healthz (libmicrohttpd, handler, routing, access log, metrics)
 #   client: `funasr-bench client-calls`, DashScopeClient.forward (async-http-client) alone, GET /api/v1/tasks/{id}
 #   proxy:  the gateway relaying GET /api/v1/tasks/{id} (native passthrough) to the canned upstream
-#   local:  the gateway answering GET /v1/transcriptions/{id} (a task query parsed and rendered again)
+#   local:  the gateway answering GET /v1/transcriptions/{id} of a job it recorded (submitted first) that is still
+#           running: the store read, the task query (one per reuse window upstream), the store update, the answer
 # The upstream double is nginx with canned answers (bench/nginx-upstream.conf.in), outside valgrind.
 # Then each figure runs again without valgrind (which runs one thread at a time) to count context switches per
 # request: the thread hand-offs, which cost kernel time callgrind does not see.
@@ -28,6 +29,7 @@ BENCH=${PROFILE_BENCH:-$ROOT/.build/release/funasr-bench}
 KEEP=${PROFILE_KEEP:-$ROOT/.build/profile}
 FIGURES=${PROFILE_FIGURES:-"server client proxy local"}
 TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
+OPEN=3b1f9c2e-7a4d-4f6b-8e2c-1d5a9b0c7e41
 source "$ROOT/scripts/bench-lib.sh"
 
 for tool in nginx curl valgrind callgrind_control strip "$GATEWAY" "$BENCH"; do
@@ -47,8 +49,9 @@ strip --strip-debug -o "$WORK/funasr-bench" "$BENCH"
 
 UP=$(free_port 19510); GW=$(free_port $((UP + 1)))
 render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" \
-    TASK_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")" \
-    SUBMIT_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/submit-answer.json")"
+    TASK_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")" OPEN=$OPEN \
+    OPEN_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/task-query-open.json")" \
+    SUBMIT_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/submit-answer.json")"
 start_bg "$WORK/logs/upstream.out" nginx -p "$WORK" -c "$WORK/upstream.conf"
 wait_port "$UP"
 
@@ -114,7 +117,10 @@ mark() {
 # A figure measured on the gateway: MODE (callgrind or native) FIGURE PATH.
 profile_gateway() {
     local mode=$1 figure=$2 path=$3 out=$WORK/$2.cg pid k
-    local command=("$WORK/funasr-gateway" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key")
+    # A fresh store per run (the default, ./funasr-gateway-state, carried jobs from earlier runs into this one).
+    rm -f "$WORK/$figure-$mode.sqlite"*
+    local command=("$WORK/funasr-gateway" --listen "127.0.0.1:$GW" --base-url "http://127.0.0.1:$UP" --api-key-file "$WORK/key"
+        --store "$WORK/$figure-$mode.sqlite")
     if [ "$mode" = callgrind ]; then
         start_bg "$WORK/logs/$figure.log" exec_callgrind "$out" "${command[@]}"
     else
@@ -122,6 +128,10 @@ profile_gateway() {
     fi
     pid=$LAST_PID
     for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null && break; sleep 0.1; done
+    if [ "$figure" = local ]; then  # the job the local figure polls: recorded by this gateway, still running
+        curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$ROOT/bench/submit-local.json" \
+            "http://127.0.0.1:$GW/v1/transcriptions"
+    fi
     for k in $(seq 0 "$BATCHES"); do
         curl_batch "http://127.0.0.1:$GW$path"
         mark "$mode" "$figure" "$pid" "$out" "$k"
@@ -160,7 +170,7 @@ for figure in $FIGURES; do
             server) profile_gateway "$mode" server /healthz ;;
             client) profile_client "$mode" ;;
             proxy) profile_gateway "$mode" proxy "/api/v1/tasks/$TASK" ;;
-            local) profile_gateway "$mode" local "/v1/transcriptions/$TASK" ;;
+            local) profile_gateway "$mode" local "/v1/transcriptions/$OPEN" ;;
             *) echo "profile: unknown figure $figure" >&2; exit 1 ;;
         esac
     done

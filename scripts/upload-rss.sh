@@ -32,9 +32,9 @@ run_case() { # binary, setup, label, path, curl arguments...
         simulator=$!; PIDS+=("$simulator")
         wait_healthy "$upstream"
         DASHSCOPE_API_KEY=sk-upload-rss-0123456789 "$binary" --base-url "http://127.0.0.1:$upstream" \
-            --listen "127.0.0.1:$port" >"$WORK/log" 2>&1 &
+            --listen "127.0.0.1:$port" --store memory >"$WORK/log" 2>&1 &
     else
-        "$binary" --simulate --listen "127.0.0.1:$port" >"$WORK/log" 2>&1 &
+        "$binary" --simulate --listen "127.0.0.1:$port" --store memory >"$WORK/log" 2>&1 &
     fi
     local gateway=$!; PIDS+=("$gateway")
     wait_healthy "$port"
