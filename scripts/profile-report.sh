@@ -12,7 +12,7 @@ describe() {
         server) echo 'server alone: the gateway answering `GET /healthz`' ;;
         client) echo 'client alone: `DashScopeClient.forward`, `GET /api/v1/tasks/{id}` (funasr-bench client-calls)' ;;
         proxy) echo 'proxy: `GET /api/v1/tasks/{id}` through the gateway (native passthrough)' ;;
-        local) echo 'local: `GET /v1/transcriptions/{id}` of a running job the gateway recorded (store read, query, store update, answer)' ;;
+        local) echo 'local: `GET /v1/transcriptions/{id}` of a running job the gateway recorded (one store read, the task query, the answer)' ;;
     esac
 }
 

@@ -11,7 +11,8 @@
 #   client: `funasr-bench client-calls`, DashScopeClient.forward (async-http-client) alone, GET /api/v1/tasks/{id}
 #   proxy:  the gateway relaying GET /api/v1/tasks/{id} (native passthrough) to the canned upstream
 #   local:  the gateway answering GET /v1/transcriptions/{id} of a job it recorded (submitted first) that is still
-#           running: the store read, the task query (one per reuse window upstream), the store update, the answer
+#           running: the store read, the task query (one per reuse window upstream), the answer (and a store write
+#           when the answer changed)
 # The upstream double is nginx with canned answers (bench/nginx-upstream.conf.in), outside valgrind.
 # Then each figure runs again without valgrind (which runs one thread at a time) to count context switches per
 # request: the thread hand-offs, which cost kernel time callgrind does not see.

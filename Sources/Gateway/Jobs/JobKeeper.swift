@@ -46,22 +46,9 @@ struct JobKeeper: Sendable {
         }
     }
 
-    /// The stored job with its webhook, or nil (also when the store failed: logged).
+    /// The stored job with its webhook (one store read), or nil (also when the store failed: logged).
     func job(_ id: String) async -> StoredJob? {
-        guard let job = await jobRow(id) else { return nil }
-        return await withWebhook(job)
-    }
-
-    /// The stored job without its webhook (one store read), or nil.
-    private func jobRow(_ id: String) async -> StoredJob? {
-        await logging("read job \(id)", { () async throws(JobStoreError) in try await store.job(id) }) ?? nil
-    }
-
-    private func withWebhook(_ job: StoredJob) async -> StoredJob {
-        var job = job
-        let id = job.taskID
-        job.webhook = await logging("read the webhook of \(id)") { () async throws(JobStoreError) in try await store.webhook(id) } ?? nil
-        return job
+        await logging("read job \(id)", { () async throws(JobStoreError) in try await store.jobWithWebhook(id) }) ?? nil
     }
 
     /// Makes the job's webhook due now, once, when the job has just been seen to end.
@@ -79,13 +66,29 @@ struct JobKeeper: Sendable {
         job.webhook = webhook
     }
 
+    /// What the store knows of a job, read once per request and handed on to `observe`.
+    enum Lookup: Sendable {
+        /// Not in the store (submitted elsewhere), or the store failed.
+        case unknown
+        /// Recorded and still followed: running, or ended without every document kept.
+        case following(StoredJob)
+        /// Ended with its documents kept: the store answers it alone.
+        case kept(Kept)
+    }
+
+    /// The job and what the store can do with it (one store read).
+    func lookup(_ id: String) async -> Lookup {
+        guard let job = await job(id) else { return .unknown }
+        guard job.documentsKept, let view = job.upstreamView, let json = JSONValue.parse(view),
+              let task = try? TaskQueryResponse(json: json)
+        else { return .following(job) }
+        return .kept(Kept(job: job, task: task))
+    }
+
     /// The job when it ended and its documents are kept: the store answers it alone.
     func kept(_ id: String) async -> Kept? {
-        // The webhook is read only for a job the store answers: every GET of an open task asks here first.
-        guard let job = await jobRow(id), job.documentsKept, let view = job.upstreamView,
-              let json = JSONValue.parse(view), let task = try? TaskQueryResponse(json: json)
-        else { return nil }
-        return Kept(job: await withWebhook(job), task: task)
+        if case .kept(let kept) = await lookup(id) { return kept }
+        return nil
     }
 
     /// The number of result documents a task has: one per succeeded file.
@@ -96,15 +99,29 @@ struct JobKeeper: Sendable {
     /// Keeps what DashScope said about a job the store knows; when it has ended and `keepDocuments`, downloads and
     /// keeps its result documents (one at a time, each at most `maxDocumentBytes`). Returns the job as now stored,
     /// or nil when the store does not know the task (submitted elsewhere).
+    /// `known` is what `lookup` read for this request (nil: read it now); the store is written only when the status
+    /// or the view changed (a reused answer, the common case for a polling client, writes nothing).
     @discardableResult
-    func observe(_ task: TaskQueryResponse, _ call: CallContext, keepDocuments: Bool = true) async -> StoredJob? {
+    func observe(
+        _ task: TaskQueryResponse, _ call: CallContext, keepDocuments: Bool = true, known: Lookup? = nil
+    ) async -> StoredJob? {
         let id = task.output.taskID
-        guard var job = await job(id) else { return nil }
+        let found: StoredJob?
+        switch known {
+        case nil: found = await job(id)
+        case .unknown?: found = nil
+        case .following(let job)?: found = job
+        case .kept(let kept)?: found = kept.job
+        }
+        guard var job = found else { return nil }
         let ended = Self.hasEnded(task.output.taskStatus)
         let view = task.dashScopeJSON.serialized()
         let endedAt = ended ? Self.now() : nil
-        await logging("update job \(id)") { () async throws(JobStoreError) in
-            try await store.update(id, status: task.output.taskStatus.rawValue, upstreamView: view, endedAt: endedAt)
+        if job.status != task.output.taskStatus.rawValue || job.upstreamView != view || (ended && job.endedAt == nil) {
+            await logging("update job \(id)") { () async throws(JobStoreError) in
+                try await store.update(id, status: task.output.taskStatus.rawValue, upstreamView: view, endedAt: endedAt)
+            }
+            if ended, job.endedAt == nil { job.endedAt = endedAt }
         }
         job.status = task.output.taskStatus.rawValue
         job.upstreamView = view

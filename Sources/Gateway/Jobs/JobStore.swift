@@ -88,6 +88,8 @@ public protocol JobStore: Sendable {
     func insert(_ job: StoredJob) async throws(JobStoreError)
     /// The job, or nil when the store does not know it.
     func job(_ taskID: String) async throws(JobStoreError) -> StoredJob?
+    /// The job with its webhook attached, or nil (a default below reads them one after the other).
+    func jobWithWebhook(_ taskID: String) async throws(JobStoreError) -> StoredJob?
     /// Keeps the latest status and task-query answer; `endedAt` is set once, the first time it is given.
     func update(_ taskID: String, status: String, upstreamView: [UInt8], endedAt: Int64?) async throws(JobStoreError)
     /// Keeps one file's result document.
@@ -120,6 +122,16 @@ public protocol JobStore: Sendable {
     func triggerWebhook(_ taskID: String, eventID: String, now: Int64) async throws(JobStoreError) -> Bool
     /// Pending webhooks whose next attempt is due at `now`, soonest first.
     func dueWebhooks(now: Int64, limit: Int) async throws(JobStoreError) -> [StoredWebhook]
+}
+
+extension JobStore {
+    /// The job with its webhook attached, or nil: `job` then `webhook` (SQLiteJobStore reads both in one trip to its
+    /// queue, since every local query of a job asks for both).
+    public func jobWithWebhook(_ taskID: String) async throws(JobStoreError) -> StoredJob? {
+        guard var job = try await job(taskID) else { return nil }
+        job.webhook = try await webhook(taskID)
+        return job
+    }
 }
 
 /// The store could not be read or written.

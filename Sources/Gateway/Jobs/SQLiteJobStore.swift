@@ -64,6 +64,17 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// The job and its webhook in one trip to the store's queue (the protocol's default takes two).
+    public func jobWithWebhook(_ taskID: String) async throws(JobStoreError) -> StoredJob? {
+        try await run { db throws(SQLiteError) in
+            guard var job = try db.query("SELECT \(Self.columns) FROM jobs WHERE task_id = ?", [.text(taskID)]).first.map(Self.job)
+            else { return nil }
+            job.webhook = try db.query("SELECT \(Self.webhookColumns) FROM webhooks WHERE task_id = ?", [.text(taskID)])
+                .first.map(Self.webhook)
+            return job
+        }
+    }
+
     /// Keeps the latest status and view.
     public func update(_ taskID: String, status: String, upstreamView: [UInt8], endedAt: Int64?) async throws(JobStoreError) {
         try await run { db throws(SQLiteError) in

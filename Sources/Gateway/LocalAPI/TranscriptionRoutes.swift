@@ -76,7 +76,8 @@ struct TranscriptionRoutes: Sendable {
         var wait = try Self.waitSeconds(context.request.head.queryValue("wait"), max: maxWaitSeconds)
         let includeTranscripts = try Self.include(context.request.head.queryValue("include"))
         if UploadTracker.isUploadID(id) { return try await uploadAnswer(id, wait: wait) }
-        if let kept = await jobs.kept(id) {
+        let known = await jobs.lookup(id)
+        if case .kept(let kept) = known {
             return try await keptAnswer(kept, includeTranscripts: includeTranscripts, context)
         }
         // Past the wait limit the current state is answered at once, flagged: still a correct answer that a
@@ -91,7 +92,8 @@ struct TranscriptionRoutes: Sendable {
         let task = try await TaskWaiter(queries: jobs.queries).wait(for: id, seconds: wait, context.upstream)
         try Self.requireKnown(task, id: id)
         // With include=transcripts the inliner's downloads are kept, rather than downloading each document twice.
-        let job = await jobs.observe(task, context.upstream, keepDocuments: !includeTranscripts)
+        // A wait of seconds may outlast what was read before it: read again after one.
+        let job = await jobs.observe(task, context.upstream, keepDocuments: !includeTranscripts, known: wait > 0 ? nil : known)
         var view = Self.view(task, job: job)
         if includeTranscripts, job?.documentsKept == true {
             view = await inliner.inline(into: view, task: task, taskID: id) { await jobs.document(id, file: $0) }

@@ -59,6 +59,30 @@ import Testing
         }
     }
 
+    @Test func pollingAnOpenJobWithAReusedAnswerWritesNothingToTheStore() async throws {
+        let path = SQLiteJobStoreTests.temporaryPath()
+        let lifecycle = ManualSimulatorClock()  // the task stays PENDING
+        try await GatewayHarness.with(simulatorClock: lifecycle, configure: {
+            $0.store = .file(path)
+            $0.taskAnswerReuse = .seconds(60)
+        }) { h in
+            let id = try await JobPollerTests.submit(h, "quiet-store")
+            let first = try await h.request("GET", "/v1/transcriptions/\(id)")
+            #expect(first.json["status"] as? String == "PENDING")
+            // data_version changes when another connection commits: the gateway's writes, seen from here.
+            let observer = try SQLiteDatabase(path: path)
+            let version = { try observer.query("PRAGMA data_version").first?.first?.int }
+            let before = try version()
+            for _ in 0..<5 {
+                let again = try await h.request("GET", "/v1/transcriptions/\(id)")
+                #expect(again.status == 200 && again.json["status"] as? String == "PENDING")
+            }
+            #expect(try version() == before, "five GETs answered from the kept answer wrote to the store")
+            let stored = try observer.query("SELECT status, upstream_view IS NOT NULL FROM jobs WHERE task_id = ?", [.text(id)])
+            #expect(stored == [[.text("PENDING"), .integer(1)]], "the first GET's view was written")
+        }
+    }
+
     @Test func anErrorIsNotReusedAndTheNextGetAsksAgain() async throws {
         try await GatewayHarness.with(configure: { $0.taskAnswerReuse = .seconds(60) }) { h in
             let id = try await JobPollerTests.submit(h, "fault")
