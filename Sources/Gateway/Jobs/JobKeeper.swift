@@ -85,12 +85,6 @@ struct JobKeeper: Sendable {
         return .kept(Kept(job: job, task: task))
     }
 
-    /// The job when it ended and its documents are kept: the store answers it alone.
-    func kept(_ id: String) async -> Kept? {
-        if case .kept(let kept) = await lookup(id) { return kept }
-        return nil
-    }
-
     /// The number of result documents a task has: one per succeeded file.
     static func documentCount(_ task: TaskQueryResponse) -> Int {
         (task.output.results ?? []).count { $0.subtaskStatus == .succeeded && $0.transcriptionURL != nil }

@@ -120,13 +120,14 @@ struct TranscriptionRoutes: Sendable {
         }
         let task: TaskQueryResponse
         let documentsKept: Bool
-        if let kept = await jobs.kept(id) {
+        let known = await jobs.lookup(id)
+        if case .kept(let kept) = known {
             task = kept.task
             documentsKept = true
         } else {
             task = try await jobs.queries.task(id, context.upstream)
             try Self.requireKnown(task, id: id)
-            documentsKept = await jobs.observe(task, context.upstream)?.documentsKept == true
+            documentsKept = await jobs.observe(task, context.upstream, known: known)?.documentsKept == true
         }
         guard task.output.taskStatus.isTerminal else {
             throw GatewayError.conflict(
