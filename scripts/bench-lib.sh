@@ -3,6 +3,11 @@
 
 STARTED_PIDS=()
 
+# The canned upstream's two tasks: an ended one (the passthrough queries) and the running one every submit is
+# answered with (the local query polls it, once the gateway recorded it: submit_open_job).
+TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
+OPEN=3b1f9c2e-7a4d-4f6b-8e2c-1d5a9b0c7e41
+
 # A free loopback TCP port from $1 upwards.
 free_port() {
     local port=$1
@@ -131,3 +136,17 @@ rotated_conditions() {
 
 # The median of the numbers given (empty ones skipped; decimals too), or n/a.
 median() { printf '%s\n' "$@" | grep . | sort -g | awk '{a[NR]=$1} END{print (NR ? a[int((NR+1)/2)] : "n/a")}'; }
+
+# Writes the nginx upstream double's configuration (bench/nginx-upstream.conf.in) with its canned answers.
+render_upstream() {  # render_upstream OUTPUT DIR PORT
+    render "$ROOT/bench/nginx-upstream.conf.in" "$1" DIR="$2" PORT="$3" \
+        TASK_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")" OPEN="$OPEN" \
+        OPEN_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/task-query-open.json")" \
+        SUBMIT_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/submit-answer.json")"
+}
+
+# Submits through the gateway on PORT, so that it records the running task $OPEN (the canned submit answer).
+submit_open_job() {  # submit_open_job PORT
+    curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$ROOT/bench/submit-local.json" \
+        "http://127.0.0.1:$1/v1/transcriptions"
+}

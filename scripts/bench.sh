@@ -16,8 +16,6 @@ OUTPUT=${BENCH_OUTPUT:-$ROOT/BENCHMARKS.md}
 GATEWAY=$ROOT/.build/release/funasr-gateway
 BENCH=$ROOT/.build/release/funasr-bench
 KEY=sk-bench-0123456789abcdef
-TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
-OPEN=3b1f9c2e-7a4d-4f6b-8e2c-1d5a9b0c7e41
 GENERATION=/api/v1/services/aigc/multimodal-generation/generation
 source "$ROOT/scripts/bench-lib.sh"
 
@@ -41,11 +39,7 @@ busy=$(pgrep -c -f 'swift-frontend|swift-build' || true)
 
 UP=$(free_port 19310); SSE=$(free_port $((UP + 1))); PROXY=$(free_port $((SSE + 1)))
 SIM=$(free_port $((PROXY + 1))); GW=$(free_port $((SIM + 1))); GWS=$(free_port $((GW + 1))); GWT=$(free_port $((GWS + 1)))
-task_json=$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")
-open_json=$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/task-query-open.json")
-submit_json=$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/submit-answer.json")
-render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" TASK_JSON="$task_json" \
-    OPEN=$OPEN OPEN_JSON="$open_json" SUBMIT_JSON="$submit_json"
+render_upstream "$WORK/upstream.conf" "$WORK" "$UP"
 start_bg "$WORK/logs/upstream.out" nginx -p "$WORK" -c "$WORK/upstream.conf"
 start_bg "$WORK/logs/sse-upstream.out" "$BENCH" sse-upstream --listen "127.0.0.1:$SSE"
 wait_port "$UP"; wait_port "$SSE"
@@ -93,8 +87,7 @@ start_bg "$WORK/logs/gateway-sse.log" "$GATEWAY" --listen "127.0.0.1:$GWS" --bas
 gws_pid=$LAST_PID
 wait_port "$PROXY"; wait_port "$GW"; wait_port "$GWS"
 # task-query-local polls a job this gateway recorded: submitted (the canned answer names $OPEN) and still running.
-curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$ROOT/bench/submit-local.json" \
-    "http://127.0.0.1:$GW/v1/transcriptions"
+submit_open_job "$GW"
 port_of() { case $1 in direct) echo "$UP" ;; nginx) echo "$PROXY" ;; gateway) echo "$GW" ;; esac; }
 pids_of() { case $1 in direct) echo "" ;; nginx) nginx_pids "$proxy_pid" ;; gateway) echo "$gw_pid" ;; esac; }
 

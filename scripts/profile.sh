@@ -29,8 +29,6 @@ GATEWAY=${PROFILE_GATEWAY:-$ROOT/.build/release/funasr-gateway}
 BENCH=${PROFILE_BENCH:-$ROOT/.build/release/funasr-bench}
 KEEP=${PROFILE_KEEP:-$ROOT/.build/profile}
 FIGURES=${PROFILE_FIGURES:-"server client proxy local"}
-TASK=8d4f8e2a-6c1b-4e3f-9a2d-5b7c0e1f3a90
-OPEN=3b1f9c2e-7a4d-4f6b-8e2c-1d5a9b0c7e41
 source "$ROOT/scripts/bench-lib.sh"
 
 for tool in nginx curl valgrind callgrind_control strip "$GATEWAY" "$BENCH"; do
@@ -49,10 +47,7 @@ strip --strip-debug -o "$WORK/funasr-gateway" "$GATEWAY"
 strip --strip-debug -o "$WORK/funasr-bench" "$BENCH"
 
 UP=$(free_port 19510); GW=$(free_port $((UP + 1)))
-render "$ROOT/bench/nginx-upstream.conf.in" "$WORK/upstream.conf" DIR="$WORK" PORT="$UP" \
-    TASK_JSON="$(sed "s/@TASK@/$TASK/g" "$ROOT/bench/task-query.json")" OPEN=$OPEN \
-    OPEN_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/task-query-open.json")" \
-    SUBMIT_JSON="$(sed "s/@OPEN@/$OPEN/g" "$ROOT/bench/submit-answer.json")"
+render_upstream "$WORK/upstream.conf" "$WORK" "$UP"
 start_bg "$WORK/logs/upstream.out" nginx -p "$WORK" -c "$WORK/upstream.conf"
 wait_port "$UP"
 
@@ -130,8 +125,7 @@ profile_gateway() {
     pid=$LAST_PID
     for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$GW") 2>/dev/null && break; sleep 0.1; done
     if [ "$figure" = local ]; then  # the job the local figure polls: recorded by this gateway, still running
-        curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$ROOT/bench/submit-local.json" \
-            "http://127.0.0.1:$GW/v1/transcriptions"
+        submit_open_job "$GW"
     fi
     for k in $(seq 0 "$BATCHES"); do
         curl_batch "http://127.0.0.1:$GW$path"
