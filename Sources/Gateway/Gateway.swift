@@ -20,7 +20,7 @@ public final class Gateway: Sendable {
     /// The hourly pruning of old jobs, running between start and shutdown.
     private let pruner = Mutex<Task<Void, Never>?>(nil)
     /// Follows open jobs in the background (when configured).
-    private let poller: JobPoller
+    let poller: JobPoller
     private let polling = Mutex<Task<Void, Never>?>(nil)
     /// Delivers due webhooks in the background (when a webhook secret is configured).
     private let deliverer: WebhookDeliverer
@@ -42,6 +42,7 @@ public final class Gateway: Sendable {
             client: client, budget: QueryBudget(rate: configuration.pollRate), reuseWindow: configuration.taskAnswerReuse)
         var jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
         jobs.defaultCallbackURL = configuration.webhooks.defaultURL
+        jobs.documentRetries = DocumentRetries(schedule: configuration.documentRetries)
         self.poller = JobPoller(keeper: jobs, logger: logger)
         self.deliverer = WebhookDeliverer(
             store: store, configuration: configuration.webhooks, logger: logger,

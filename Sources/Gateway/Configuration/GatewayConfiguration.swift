@@ -70,6 +70,8 @@ public struct GatewayConfiguration: Sendable {
     /// How long a task query's answer is reused for further GETs and waiters of the same task (250 ms in the
     /// command; zero by default here, so each query in a test reaches the simulator).
     public var taskAnswerReuse: Duration = .zero
+    /// How long an ended job whose result documents failed to download waits before they are tried again.
+    public var documentRetries = DocumentRetrySchedule()
     /// An OpenAI Realtime session's Fun-ASR task that gets no audio for this long is finished (DashScope fails a
     /// task after 23 s without audio); the next audio starts a new one.
     public var realtimeIdleFinish: Duration = .seconds(15)

@@ -18,6 +18,8 @@ struct JobKeeper: Sendable {
     /// The configured default webhook (`--webhook-url`), for submits that cannot name a callback themselves
     /// (DashScope-native and OpenAI async-job submits); validated at start.
     var defaultCallbackURL: String?
+    /// The jobs whose documents failed to download lately, so a failing URL is not tried on every query.
+    var documentRetries = DocumentRetries(schedule: DocumentRetrySchedule())
 
     /// A finished job the store can answer alone: its last upstream view, with every document kept.
     struct Kept: Sendable {
@@ -120,15 +122,17 @@ struct JobKeeper: Sendable {
         job.status = task.output.taskStatus.rawValue
         job.upstreamView = view
         if ended { await triggerWebhook(&job, status: task.output.taskStatus) }
-        guard ended, keepDocuments, !job.documentsKept else { return job }
+        guard ended, keepDocuments, !job.documentsKept, documentRetries.mayTry(id, now: Self.now()) else { return job }
         for (index, result) in (task.output.results ?? []).enumerated() {
             guard result.subtaskStatus == .succeeded, let url = result.transcriptionURL else { continue }
             let document: [UInt8]
             do {
                 document = try await client.resultDocument(url, call, maxBytes: maxDocumentBytes)
             } catch {
-                logger.warning("result document not kept; it will be fetched again on the next query", metadata: [
+                let wait = documentRetries.failed(id, now: Self.now())
+                logger.warning("result document not kept; it will be fetched again after the retry wait", metadata: [
                     "task_id": "\(id)", "file": "\(index)", "error": "\(GatewayError.from(error).code)",
+                    "retry_after_ms": "\(wait)",
                 ])
                 return job
             }
@@ -141,6 +145,7 @@ struct JobKeeper: Sendable {
             try await store.markDocumentsKept(id)
         }
         job.documentsKept = marked != nil
+        documentRetries.succeeded(id)
         return job
     }
 
@@ -162,9 +167,10 @@ struct JobKeeper: Sendable {
 
     /// Marks every result document of the job kept.
     func markDocumentsKept(_ id: String) async {
-        await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
+        let marked = await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
             try await store.markDocumentsKept(id)
         }
+        if marked != nil { documentRetries.succeeded(id) }
     }
 
     /// A kept result document.

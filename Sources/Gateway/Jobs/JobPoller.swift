@@ -18,19 +18,30 @@ struct JobPoller: Sendable {
     /// Runs until the task is cancelled.
     func run() async {
         while !Task.isCancelled {
-            let since = JobKeeper.now() - 48 * 3_600_000
-            let jobs: [StoredJob]
-            do throws(JobStoreError) {
-                jobs = try await keeper.store.followable(since: since, limit: batch)
-            } catch {
-                logger.error("job poller: the store failed", metadata: ["error": "\(error.message)"])
-                jobs = []
-            }
-            for job in jobs where !Task.isCancelled {
-                await follow(job.taskID)
-            }
+            await round()
             try? await Task.sleep(for: idle)
         }
+    }
+
+    /// One round: queries every followable job but the ended ones still waiting to download their documents
+    /// again (they need no query before the wait is over); returns the ids followed.
+    @discardableResult
+    func round() async -> [String] {
+        let since = JobKeeper.now() - 48 * 3_600_000
+        let jobs: [StoredJob]
+        do throws(JobStoreError) {
+            jobs = try await keeper.store.followable(since: since, limit: batch)
+        } catch {
+            logger.error("job poller: the store failed", metadata: ["error": "\(error.message)"])
+            return []
+        }
+        var followed: [String] = []
+        for job in jobs where !Task.isCancelled {
+            if job.endedAt != nil, !keeper.documentRetries.mayTry(job.taskID, now: JobKeeper.now()) { continue }
+            await follow(job.taskID)
+            followed.append(job.taskID)
+        }
+        return followed
     }
 
     /// Queries one job and keeps what it says (a failed query is left for the next round).
