@@ -4,70 +4,64 @@ import MicroHTTPServer
 /// text fields are kept whole under their cap: files too large to hold in memory (uploads to DashScope's temporary
 /// storage: the local API's file submissions, the OpenAI route's files past Fun-ASR-Flash's 10 MB).
 struct SpooledForm: Sendable {
-    /// Every part in order; file parts with an empty body (their bytes are in `files`).
-    private(set) var parts: [FormPart] = []
-    /// The file parts' bytes, in order (at most `maxFiles`; further file parts are listed in `parts` but not kept).
-    private(set) var files: [SpooledFile] = []
-    /// The first file's first bytes (a WAV header tells the audio's length).
-    private(set) var leadingBytes: [UInt8] = []
+    /// The file parts spooled to disk, each capped, at most `maxFiles` of them.
+    struct Spool: FormFileSink {
+        /// The file parts' bytes, in order.
+        private(set) var files: [SpooledFile] = []
+        /// The first file's first bytes.
+        private(set) var leadingBytes: [UInt8] = []
+        let fileField: String
+        let fileLimit: Int
+        let maxFiles: Int
 
+        /// A new spool file, or false past `maxFiles`; throws when the disk refuses one.
+        mutating func begin() throws -> Bool {
+            guard files.count < maxFiles else { return false }
+            guard let spool = SpooledFile() else { throw SpooledForm.diskError }
+            files.append(spool)
+            return true
+        }
+
+        /// Appends to the last spool file; throws past `fileLimit` or when the disk refuses the bytes.
+        mutating func append(_ bytes: ArraySlice<UInt8>) throws {
+            guard let file = files.last else { return }
+            guard file.size + bytes.count <= fileLimit else { throw MultipartFormError.partTooLarge(name: fileField, limit: fileLimit) }
+            if files.count == 1, leadingBytes.count < UploadedAudio.leadingLimit {
+                leadingBytes += bytes.prefix(UploadedAudio.leadingLimit - leadingBytes.count)
+            }
+            guard file.append(bytes) else { throw SpooledForm.diskError }
+        }
+
+        /// Nothing to do: a spool file is complete as it stands.
+        func end() {}
+    }
+
+    private var form: FormSplitter<Spool>
+
+    /// Every part in order; file parts with an empty body (their bytes are in `files`).
+    var parts: [FormPart] { form.parts }
+    /// The file parts' bytes, in order (at most `maxFiles`; further file parts are listed in `parts` but not kept).
+    var files: [SpooledFile] { form.sink.files }
+    /// The first file's first bytes (a WAV header tells the audio's length).
+    var leadingBytes: [UInt8] { form.sink.leadingBytes }
     /// The first file part's bytes, once one began.
     var file: SpooledFile? { files.first }
-
-    private var reader: MultipartStreamReader
-    private var current: Destination = .none
-    private let fileField: String
-    private let fileLimit: Int
-    private let maxFiles: Int
-
-    private enum Destination { case none, field, file(SpooledFile), dropped }
 
     /// A form with `boundary`; each of at most `maxFiles` files is capped at `fileLimit` bytes, other fields at
     /// `fieldLimit`.
     init(boundary: String, fileField: String, fileLimit: Int, fieldLimit: Int, maxFiles: Int = 1) {
-        self.fileField = fileField
-        self.fileLimit = fileLimit
-        self.maxFiles = maxFiles
-        self.reader = MultipartStreamReader(boundary: boundary) { $0 == fileField ? .max : fieldLimit }
+        let spool = Spool(fileField: fileField, fileLimit: fileLimit, maxFiles: maxFiles)
+        form = FormSplitter(boundary: boundary, fileField: fileField, fieldLimit: fieldLimit, sink: spool)
     }
 
     /// Reads the next piece of the form; throws `MultipartFormError`, or a `GatewayError` for the disk or the cap.
     mutating func feed(_ piece: [UInt8]) throws {
-        for event in try reader.feed(piece) {
-            switch event {
-            case .partStart(let part):
-                parts.append(part)
-                if part.name != fileField {
-                    current = .field
-                } else if files.count < maxFiles {
-                    guard let spool = SpooledFile() else { throw Self.diskError }
-                    files.append(spool)
-                    current = .file(spool)
-                } else {
-                    current = .dropped  // one file too many: refused once the form is read, not stored
-                }
-            case .content(let bytes):
-                switch current {
-                case .field:
-                    parts[parts.count - 1].body += bytes
-                case .file(let file):
-                    guard file.size + bytes.count <= fileLimit else { throw MultipartFormError.partTooLarge(name: fileField, limit: fileLimit) }
-                    if files.count == 1, leadingBytes.count < UploadedAudio.leadingLimit {
-                        leadingBytes += bytes.prefix(UploadedAudio.leadingLimit - leadingBytes.count)
-                    }
-                    guard file.append(bytes) else { throw Self.diskError }
-                case .none, .dropped:
-                    break
-                }
-            case .partEnd:
-                current = .none
-            }
-        }
+        try form.feed(piece)
     }
 
     /// The form ended: throws unless it was complete.
     func finish() throws {
-        try reader.finish()
+        try form.finish()
     }
 
     /// Reads a whole form from `body`. Throws `MultipartFormError`, `GatewayError` or the body's own error (413 past
@@ -77,12 +71,7 @@ struct SpooledForm: Sendable {
     ) async throws -> SpooledForm {
         var form = SpooledForm(
             boundary: boundary, fileField: fileField, fileLimit: fileLimit, fieldLimit: fieldLimit, maxFiles: maxFiles)
-        do {
-            for try await piece in body { try form.feed(piece) }
-            try form.finish()
-        } catch {
-            throw UploadedAudio.bodyError(error)
-        }
+        try await form.form.read(body)
         return form
     }
 

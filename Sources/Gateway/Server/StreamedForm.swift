@@ -4,62 +4,42 @@ import MicroHTTPServer
 /// A `multipart/form-data` upload read as it arrives: its text fields kept whole (each under its cap), its audio
 /// file part encoded as it streams (`UploadedAudio`), never the whole form in memory.
 struct StreamedForm: Sendable {
-    /// Every part in order; the file part with an empty body (its bytes are in `file`).
-    private(set) var parts: [FormPart] = []
-    /// The first file part's audio, once one began.
-    private(set) var file: UploadedAudio?
+    /// The first file part, encoded as audio as it arrives; a second file part is dropped.
+    struct Encoder: FormFileSink {
+        /// The first file part's audio, once one began.
+        private(set) var file: UploadedAudio?
+        let expectedBytes: Int?
+        let fileLimit: Int
 
-    /// The field whose content is the audio.
-    let fileField: String
-    /// The cap of every other field.
-    let fieldLimit: Int
-    private var reader: MultipartStreamReader
-    private var current: Destination = .none
-    private let fileLimit: Int
-    private let expectedFileBytes: Int?
+        /// Begins the audio, or false when one already began.
+        mutating func begin() throws -> Bool {
+            guard file == nil else { return false }
+            file = UploadedAudio(expectedBytes: expectedBytes, limit: fileLimit)
+            return true
+        }
 
-    private enum Destination { case none, field, file, dropped }
+        /// Encodes the next bytes; throws 413 `audio_too_large` past `fileLimit`.
+        mutating func append(_ bytes: ArraySlice<UInt8>) throws {
+            try file?.append(bytes)
+        }
 
-    /// A form with `boundary`; the file part is capped at `fileLimit` (413 `audio_too_large`), others at `fieldLimit`.
-    init(boundary: String, fileField: String, fileLimit: Int, fieldLimit: Int, expectedBytes: Int?) {
-        self.fileField = fileField
-        self.fieldLimit = fieldLimit
-        self.fileLimit = fileLimit
-        self.expectedFileBytes = expectedBytes
-        // The reader checks text fields; the file's cap is checked while encoding, where its error names the audio.
-        self.reader = MultipartStreamReader(boundary: boundary) { $0 == fileField ? .max : fieldLimit }
-    }
-
-    /// Reads the next piece of the form.
-    mutating func feed(_ piece: [UInt8]) throws {
-        for event in try reader.feed(piece) {
-            switch event {
-            case .partStart(let part):
-                parts.append(part)
-                if part.name != fileField {
-                    current = .field
-                } else if file == nil {
-                    file = UploadedAudio(expectedBytes: expectedFileBytes, limit: fileLimit)
-                    current = .file
-                } else {
-                    current = .dropped  // a second file: refused once the form is read, not stored
-                }
-            case .content(let bytes):
-                switch current {
-                case .field: parts[parts.count - 1].body += bytes
-                case .file: try file?.append(bytes)
-                case .none, .dropped: break
-                }
-            case .partEnd:
-                if case .file = current { file?.audio.finish() }
-                current = .none
-            }
+        /// Ends the audio.
+        mutating func end() {
+            file?.audio.finish()
         }
     }
 
-    /// The form ended: throws unless it was complete.
-    func finish() throws {
-        try reader.finish()
+    private var form: FormSplitter<Encoder>
+
+    /// Every part in order; the file part with an empty body (its bytes are in `file`).
+    var parts: [FormPart] { form.parts }
+    /// The first file part's audio, once one began.
+    var file: UploadedAudio? { form.sink.file }
+
+    /// A form with `boundary`; the file part is capped at `fileLimit` (413 `audio_too_large`), others at `fieldLimit`.
+    init(boundary: String, fileField: String, fileLimit: Int, fieldLimit: Int, expectedBytes: Int?) {
+        let encoder = Encoder(expectedBytes: expectedBytes, fileLimit: fileLimit)
+        form = FormSplitter(boundary: boundary, fileField: fileField, fieldLimit: fieldLimit, sink: encoder)
     }
 
     /// Reads a whole form from `body`. Throws `MultipartFormError`, `GatewayError` (413 for the audio) or the body's
@@ -70,12 +50,7 @@ struct StreamedForm: Sendable {
         var form = StreamedForm(
             boundary: boundary, fileField: fileField, fileLimit: fileLimit, fieldLimit: fieldLimit,
             expectedBytes: body.declaredLength)
-        do {
-            for try await piece in body { try form.feed(piece) }
-            try form.finish()
-        } catch {
-            throw UploadedAudio.bodyError(error)
-        }
+        try await form.form.read(body)
         return form
     }
 }
