@@ -111,7 +111,7 @@ struct JobKeeper: Sendable {
         }
         guard var job = found else { return nil }
         let ended = Self.hasEnded(task.output.taskStatus)
-        let view = task.dashScopeJSON.serialized()
+        let view = queries.view(of: task)
         let endedAt = ended ? Self.now() : nil
         if job.status != task.output.taskStatus.rawValue || job.upstreamView != view || (ended && job.endedAt == nil) {
             await logging("update job \(id)") { () async throws(JobStoreError) in

@@ -12,6 +12,8 @@ final class TaskQueries: Sendable {
     private struct Recent {
         var answer: TaskQueryResponse
         var at: ContinuousClock.Instant
+        /// The answer's DashScope JSON serialized (as the job store keeps it), once `view(of:)` was asked for it.
+        var view: [UInt8]?
     }
 
     private struct State {
@@ -53,6 +55,22 @@ final class TaskQueries: Sendable {
             state.recent[id] = Recent(answer: answer, at: finished)
         }
         return try outcome.get()
+    }
+
+    /// The answer's DashScope JSON, serialized as the job store keeps it. Serialized once per kept answer: a poll
+    /// answered from a reused answer (the common case for a polling client) gets the same bytes without the work.
+    func view(of task: TaskQueryResponse) -> [UInt8] {
+        let id = task.output.taskID
+        let kept: [UInt8]? = state.withLock { state in
+            guard let recent = state.recent[id], recent.answer == task else { return nil }
+            return recent.view
+        }
+        if let kept { return kept }
+        let view = task.dashScopeJSON.serialized()
+        state.withLock { state in
+            if state.recent[id]?.answer == task { state.recent[id]?.view = view }
+        }
+        return view
     }
 
     private enum Lookup {

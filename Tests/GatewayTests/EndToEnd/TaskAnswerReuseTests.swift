@@ -1,3 +1,4 @@
+import DashScope
 import DashScopeSimulator
 import Foundation
 @testable import Gateway
@@ -97,6 +98,25 @@ import Testing
             #expect(second.json["status"] as? String == first.json["status"] as? String)
             let queriesAfterSecond = h.simulator.receivedRequests().filter { $0.path == "/api/v1/tasks/\(id)" }.count
             #expect(queriesAfterSecond == queriesAfterFirst, "the answer inside the window was reused")
+        }
+    }
+
+    @Test func theViewOfAKeptAnswerIsItsOwnAndAChangedAnswerGetsItsOwn() async throws {
+        let lifecycle = ManualSimulatorClock()  // the task stays PENDING
+        try await GatewayHarness.with(simulatorClock: lifecycle, configure: { $0.taskAnswerReuse = .seconds(60) }) { h in
+            let id = try await JobPollerTests.submit(h, "views")
+            let queries = h.gateway.poller.keeper.queries
+            let answer = try await queries.task(id, CallContext())
+            let pending = answer.dashScopeJSON.serialized()
+            #expect(queries.view(of: answer) == pending)
+            #expect(queries.view(of: try await queries.task(id, CallContext())) == pending, "the reused answer's view")
+            // An answer for the same task that is not the kept one (here: the task ended) is serialized for itself,
+            // and the kept one's view stays.
+            var ended = answer
+            ended.output.taskStatus = .succeeded
+            #expect(queries.view(of: ended) == ended.dashScopeJSON.serialized())
+            #expect(queries.view(of: ended) != pending)
+            #expect(queries.view(of: answer) == pending)
         }
     }
 }
