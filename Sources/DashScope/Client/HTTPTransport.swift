@@ -4,6 +4,7 @@ import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -225,6 +226,15 @@ final class HTTPTransport: Sendable {
             return .unreachable("the request holds a header or target byte HTTP cannot carry; nothing was sent")
         }
         if let channel = error as? ChannelError, case .connectTimeout = channel { return .timeout }
+        if let tls = error as? NIOSSLError, case .handshakeFailed = tls {
+            return .unreachable("the TLS handshake with DashScope failed: its certificate is not trusted here")
+        }
+        if let tls = error as? NIOSSLExtraError, tls == .failedToValidateHostname {
+            return .unreachable("the TLS handshake with DashScope failed: its certificate does not name the host")
+        }
+        if error is NIOSSLError || error is NIOSSLExtraError {
+            return .unreachable("the TLS connection to DashScope failed")
+        }
         if error is NIOTooManyBytesError {
             return .invalidResponse("DashScope's answer was larger than the gateway accepts")
         }

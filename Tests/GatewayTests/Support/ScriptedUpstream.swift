@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A loopback upstream on NIO whose every answer is scripted as raw bytes, so a test can send what a well-behaved
@@ -31,8 +32,8 @@ final class ScriptedUpstream: Sendable {
     /// The loopback port.
     let port: Int
 
-    /// Starts listening; `script` answers the n-th request (0-based, over all connections).
-    init(_ script: @escaping @Sendable (Int, Received) -> Reply) async throws {
+    /// Starts listening; `script` answers the n-th request (0-based, over all connections); with `tls`, only over TLS.
+    init(tls: NIOSSLContext? = nil, _ script: @escaping @Sendable (Int, Received) -> Reply) async throws {
         let state = ScriptedState()
         self.state = state
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -40,6 +41,7 @@ final class ScriptedUpstream: Sendable {
             .childChannelInitializer { channel in
                 let number = state.lock.withLock { $0.connections += 1; return $0.connections }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
                     try channel.pipeline.syncOperations.addHandler(ScriptedConnection(number: number, state: state, script: script))
                 }

@@ -2,6 +2,7 @@ import ASCIIText
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// Small whole-answer calls on swift-nio's own HTTP/1.1 codec over pooled keep-alive channels, one small pool per
 /// event loop: the call is queued on a loop, written, answered and completed there, with one timer for its
@@ -20,10 +21,16 @@ final class NIOWholeAnswerClient: WholeAnswerTransport {
     /// Idle channels older than this are closed (servers close idle keep-alive connections too).
     static let idleTimeout = TimeAmount.seconds(30)
 
-    init(endpoint: DashScopeEndpoint, connectTimeout: Duration, group: MultiThreadedEventLoopGroup = .singleton) {
+    /// A client of `endpoint` with a pool on each of `group`'s loops; `tlsConfiguration` replaces the system trust
+    /// store for `https`.
+    init(
+        endpoint: DashScopeEndpoint, connectTimeout: Duration, group: MultiThreadedEventLoopGroup = .singleton,
+        tlsConfiguration: TLSConfiguration? = nil
+    ) {
         self.group = group
         self.hostHeader = endpoint.port.map { "\(endpoint.host):\($0)" } ?? endpoint.host
-        let connector = WholeAnswerConnector(endpoint: endpoint, connectTimeout: TimeAmount(connectTimeout))
+        let connector = WholeAnswerConnector(
+            endpoint: endpoint, connectTimeout: TimeAmount(connectTimeout), tlsConfiguration: tlsConfiguration)
         var pools: [ObjectIdentifier: WholeAnswerPool] = [:]
         for loop in group.makeIterator() {
             pools[ObjectIdentifier(loop)] = WholeAnswerPool(

@@ -20,13 +20,21 @@ struct WholeAnswerConnector: Sendable {
         try NIOSSLContext(configuration: .makeClientConfiguration())
     }
 
-    init(endpoint: DashScopeEndpoint, connectTimeout: TimeAmount) {
+    /// Connects to `endpoint`; `tlsConfiguration` replaces the system trust store for `https` (tests trust their own
+    /// certificate with it).
+    init(endpoint: DashScopeEndpoint, connectTimeout: TimeAmount, tlsConfiguration: TLSConfiguration? = nil) {
         let secure = endpoint.scheme == "https"
         var host = endpoint.host
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.host = host
         self.port = endpoint.port ?? (secure ? 443 : 80)
-        self.tls = secure ? Self.sharedTLSContext : nil
+        if !secure {
+            self.tls = nil
+        } else if let tlsConfiguration {
+            self.tls = Result { try NIOSSLContext(configuration: tlsConfiguration) }
+        } else {
+            self.tls = Self.sharedTLSContext
+        }
         self.connectTimeout = connectTimeout
     }
 

@@ -1,0 +1,82 @@
+@testable import DashScope
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Testing
+
+/// The NIO whole-answer path over TLS, as it reaches DashScope in production (`https`): the call is encrypted, the
+/// upstream's certificate must be trusted and must name the host, and a refused handshake fails the call at once
+/// with an error that says why (never a hang), and again on the next call.
+@Suite struct WholeAnswerTLSTests {
+    static func withClient(
+        _ upstream: ScriptedUpstream, host: String, tls: TLSConfiguration?, _ body: (NIOWholeAnswerClient) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: "https://\(host):\(upstream.port)")
+        let client = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: .seconds(10), group: group, tlsConfiguration: tls)
+        do {
+            try await body(client)
+        } catch {
+            await client.shutdown()
+            try await group.shutdownGracefully()
+            throw error
+        }
+        await client.shutdown()
+        try await group.shutdownGracefully()
+        await upstream.shutdown()
+    }
+
+    static func tlsUpstream() async throws -> ScriptedUpstream {
+        try await ScriptedUpstream(tls: LocalhostCertificate.serverContext()) { index, _ in
+            .bytes(NIOWholeAnswerClientTests.ok(#"{"n":\#(index)}"#))
+        }
+    }
+
+    @Test func aTrustedUpstreamIsCalledOverTLSAndItsChannelKeptAlive() async throws {
+        let upstream = try await Self.tlsUpstream()
+        try await Self.withClient(upstream, host: "localhost", tls: try LocalhostCertificate.trustingClient()) { client in
+            for index in 0..<2 {
+                let response = try await NIOWholeAnswerClientTests.call(client).get()
+                #expect(response.status == 200)
+                #expect(String(decoding: response.body, as: UTF8.self) == #"{"n":\#(index)}"#)
+            }
+            #expect(upstream.connections == 1, "one TLS channel, kept alive")
+            let received = try #require(upstream.received.first)
+            #expect(received.head.headers["Host"] == ["localhost:\(upstream.port)"])
+            #expect(received.head.headers["Authorization"] == ["Bearer sk-k"])
+        }
+    }
+
+    @Test func anUntrustedCertificateFailsTheCallAndNothingIsReceived() async throws {
+        let upstream = try await Self.tlsUpstream()
+        // The system trust store, as in production: a self-signed certificate is not in it.
+        try await Self.withClient(upstream, host: "localhost", tls: nil) { client in
+            for _ in 0..<2 {
+                let failure = try #require(Self.failure(await NIOWholeAnswerClientTests.call(client)))
+                #expect(failure.error.code == "upstream_unreachable")
+                #expect(Self.reason(failure).contains("certificate is not trusted"), "\(failure.error)")
+            }
+            #expect(upstream.received.isEmpty, "no request crossed a refused handshake")
+        }
+    }
+
+    @Test func aCertificateThatDoesNotNameTheHostFailsTheCall() async throws {
+        let upstream = try await Self.tlsUpstream()
+        // Trusted, but it names localhost and the call goes to 127.0.0.1.
+        try await Self.withClient(upstream, host: "127.0.0.1", tls: try LocalhostCertificate.trustingClient()) { client in
+            let failure = try #require(Self.failure(await NIOWholeAnswerClientTests.call(client)))
+            #expect(Self.reason(failure).contains("does not name the host"), "\(failure.error)")
+            #expect(upstream.received.isEmpty)
+        }
+    }
+
+    static func reason(_ failure: TransportFailure) -> String {
+        if case .unreachable(let reason) = failure.error { return reason }
+        return "\(failure.error)"
+    }
+
+    static func failure(_ result: Result<UpstreamResponse, TransportFailure>) -> TransportFailure? {
+        if case .failure(let failure) = result { return failure }
+        return nil
+    }
+}
