@@ -1,4 +1,5 @@
 import DashScope
+import JSON
 import Synchronization
 
 /// Every DashScope task query of the gateway goes through here: concurrent queries of one task (waiters, plain
@@ -14,6 +15,8 @@ final class TaskQueries: Sendable {
         var at: ContinuousClock.Instant
         /// The answer's DashScope JSON serialized (as the job store keeps it), once `view(of:)` was asked for it.
         var view: [UInt8]?
+        /// The answer in the local API's shape, once `rendered(of:)` was asked for it.
+        var rendered: JSONValue?
     }
 
     private struct State {
@@ -57,20 +60,32 @@ final class TaskQueries: Sendable {
         return try outcome.get()
     }
 
-    /// The answer's DashScope JSON, serialized as the job store keeps it. Serialized once per kept answer: a poll
-    /// answered from a reused answer (the common case for a polling client) gets the same bytes without the work.
+    /// The answer's DashScope JSON, serialized as the job store keeps it; once per kept answer.
     func view(of task: TaskQueryResponse) -> [UInt8] {
+        derived(\.view, of: task) { $0.dashScopeJSON.serialized() }
+    }
+
+    /// The answer in the local API's shape (`TaskView`); once per kept answer.
+    func rendered(of task: TaskQueryResponse) -> JSONValue {
+        derived(\.rendered, of: task) { TaskView.render($0) }
+    }
+
+    /// What `make` derives from the answer, made once per kept answer: polls answered from a reused answer (the
+    /// common case for a polling client) get it without the work. Any other answer gets it made for itself.
+    private func derived<T: Sendable>(
+        _ slot: WritableKeyPath<Recent, T?> & Sendable, of task: TaskQueryResponse, _ make: (TaskQueryResponse) -> T
+    ) -> T {
         let id = task.output.taskID
-        let kept: [UInt8]? = state.withLock { state in
+        let kept: T? = state.withLock { state in
             guard let recent = state.recent[id], recent.answer == task else { return nil }
-            return recent.view
+            return recent[keyPath: slot]
         }
         if let kept { return kept }
-        let view = task.dashScopeJSON.serialized()
+        let made = make(task)
         state.withLock { state in
-            if state.recent[id]?.answer == task { state.recent[id]?.view = view }
+            if state.recent[id]?.answer == task { state.recent[id]?[keyPath: slot] = made }
         }
-        return view
+        return made
     }
 
     private enum Lookup {

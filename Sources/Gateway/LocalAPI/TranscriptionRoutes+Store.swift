@@ -5,8 +5,9 @@ import MicroHTTPServer
 /// The routes' answers from the job store: a kept job, the store's listing, and forgetting a job.
 extension TranscriptionRoutes {
     /// The task view, with the client's label and the webhook's state and attempts when the store knows the job.
-    static func view(_ task: TaskQueryResponse, job: StoredJob?) -> JSONValue {
-        guard case .object(var object) = TaskView.render(task) else { return TaskView.render(task) }
+    static func view(_ task: TaskQueryResponse, job: StoredJob?, rendered: JSONValue? = nil) -> JSONValue {
+        let rendered = rendered ?? TaskView.render(task)
+        guard case .object(var object) = rendered else { return rendered }
         if let label = job?.label { object["label"] = .string(label) }
         if let webhook = job?.webhook {
             object["webhook"] = .object([

@@ -94,7 +94,7 @@ struct TranscriptionRoutes: Sendable {
         // With include=transcripts the inliner's downloads are kept, rather than downloading each document twice.
         // A wait of seconds may outlast what was read before it: read again after one.
         let job = await jobs.observe(task, context.upstream, keepDocuments: !includeTranscripts, known: wait > 0 ? nil : known)
-        var view = Self.view(task, job: job)
+        var view = Self.view(task, job: job, rendered: jobs.queries.rendered(of: task))
         if includeTranscripts, job?.documentsKept == true {
             view = await inliner.inline(into: view, task: task, taskID: id) { await jobs.document(id, file: $0) }
         } else if includeTranscripts {

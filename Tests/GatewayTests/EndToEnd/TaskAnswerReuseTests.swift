@@ -1,6 +1,7 @@
 import DashScope
 import DashScopeSimulator
 import Foundation
+import JSON
 @testable import Gateway
 import Testing
 
@@ -101,7 +102,7 @@ import Testing
         }
     }
 
-    @Test func theViewOfAKeptAnswerIsItsOwnAndAChangedAnswerGetsItsOwn() async throws {
+    @Test func theViewsOfAKeptAnswerAreItsOwnAndAChangedAnswerGetsItsOwn() async throws {
         let lifecycle = ManualSimulatorClock()  // the task stays PENDING
         try await GatewayHarness.with(simulatorClock: lifecycle, configure: { $0.taskAnswerReuse = .seconds(60) }) { h in
             let id = try await JobPollerTests.submit(h, "views")
@@ -117,6 +118,12 @@ import Testing
             #expect(queries.view(of: ended) == ended.dashScopeJSON.serialized())
             #expect(queries.view(of: ended) != pending)
             #expect(queries.view(of: answer) == pending)
+            // The same for the answer in the local API's shape.
+            let rendered = TaskView.render(answer)
+            #expect(queries.rendered(of: answer) == rendered)
+            #expect(queries.rendered(of: ended) == TaskView.render(ended))
+            #expect(queries.rendered(of: ended) != rendered)
+            #expect(queries.rendered(of: answer) == rendered)
         }
     }
 }
