@@ -6,7 +6,8 @@ import Synchronization
 /// GETs, the background poller) share one upstream call, an answer that arrived less than `reuseWindow` ago is
 /// answered again instead of asking DashScope, and each upstream call spends a token of the global `QueryBudget`.
 /// A 429 slows the budget down; the caller gets the 429 (a waiter pauses and polls again). Only successful answers
-/// are reused: after an error the next caller asks again.
+/// are reused: after an error the next caller asks again. What the routes derive from a kept answer (the job
+/// store's view, the local API's rendering) is kept beside it, so a reused answer is not serialized or rendered again.
 final class TaskQueries: Sendable {
     typealias Outcome = Result<TaskQueryResponse, DashScopeError>
 

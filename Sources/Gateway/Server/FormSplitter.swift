@@ -38,7 +38,11 @@ struct FormSplitter<Sink: FormFileSink>: Sendable {
             switch event {
             case .partStart(let part):
                 parts.append(part)
-                current = part.name != fileField ? .field : try sink.begin() ? .file : .dropped
+                if part.name != fileField {
+                    current = .field
+                } else {
+                    current = try sink.begin() ? .file : .dropped
+                }
             case .content(let bytes):
                 switch current {
                 case .field: parts[parts.count - 1].body += bytes

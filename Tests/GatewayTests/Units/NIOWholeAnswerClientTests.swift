@@ -1,6 +1,7 @@
 @testable import DashScope
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Testing
 
 /// The NIO whole-answer transport on a real socket against a scripted upstream: keep-alive reuse, what it sends,
@@ -10,13 +11,15 @@ import Testing
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nx-request-id: up-1\r\nContent-Length: \(body.utf8.count)\r\n\(extra)\r\n\(body)"
     }
 
-    /// Runs `body` with a client on a one-loop group (so that every call shares one pool) aimed at `upstream`.
+    /// Runs `body` with a client on a one-loop group (so that every call shares one pool) aimed at `upstream`
+    /// (`http://127.0.0.1` unless `scheme` and `host` say otherwise; `tls` in place of the system trust store).
     static func withClient(
-        _ upstream: ScriptedUpstream, _ body: (NIOWholeAnswerClient) async throws -> Void
+        _ upstream: ScriptedUpstream, scheme: String = "http", host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
+        _ body: (NIOWholeAnswerClient) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: "http://127.0.0.1:\(upstream.port)")
-        let client = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: .seconds(10), group: group)
+        let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: "\(scheme)://\(host):\(upstream.port)")
+        let client = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: .seconds(10), group: group, tlsConfiguration: tls)
         do {
             try await body(client)
         } catch {

@@ -11,19 +11,7 @@ import Testing
     static func withClient(
         _ upstream: ScriptedUpstream, host: String, tls: TLSConfiguration?, _ body: (NIOWholeAnswerClient) async throws -> Void
     ) async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: "https://\(host):\(upstream.port)")
-        let client = NIOWholeAnswerClient(endpoint: endpoint, connectTimeout: .seconds(10), group: group, tlsConfiguration: tls)
-        do {
-            try await body(client)
-        } catch {
-            await client.shutdown()
-            try await group.shutdownGracefully()
-            throw error
-        }
-        await client.shutdown()
-        try await group.shutdownGracefully()
-        await upstream.shutdown()
+        try await NIOWholeAnswerClientTests.withClient(upstream, scheme: "https", host: host, tls: tls, body)
     }
 
     static func tlsUpstream() async throws -> ScriptedUpstream {
