@@ -23,20 +23,21 @@ struct JobPoller: Sendable {
         }
     }
 
-    /// One round: queries every followable job but the ended ones still waiting to download their documents
-    /// again (they need no query before the wait is over); returns the ids followed.
+    /// One round: queries up to `batch` followable jobs, oldest first, passing by the ended ones still waiting to
+    /// download their documents again (they need no query before the wait is over); returns the ids followed.
     @discardableResult
     func round() async -> [String] {
         let since = JobKeeper.now() - 48 * 3_600_000
         let jobs: [StoredJob]
         do throws(JobStoreError) {
-            jobs = try await keeper.store.followable(since: since, limit: batch)
+            // Read past the waiting jobs, so that old jobs whose documents keep failing cannot crowd newer ones out.
+            jobs = try await keeper.store.followable(since: since, limit: batch + keeper.documentRetries.count)
         } catch {
             logger.error("job poller: the store failed", metadata: ["error": "\(error.message)"])
             return []
         }
         var followed: [String] = []
-        for job in jobs where !Task.isCancelled {
+        for job in jobs where !Task.isCancelled && followed.count < batch {
             if job.endedAt != nil, !keeper.documentRetries.mayTry(job.taskID, now: JobKeeper.now()) { continue }
             await follow(job.taskID)
             followed.append(job.taskID)

@@ -69,4 +69,21 @@ import Testing
             #expect(Self.downloads(h) == 3)
         }
     }
+
+    @Test func jobsWaitingOutAFailedDownloadDoNotCrowdNewerJobsOutOfThePollersBatch() async throws {
+        let lifecycle = ManualSimulatorClock()
+        let hour = DocumentRetrySchedule(base: .seconds(3600), cap: .seconds(3600))
+        try await GatewayHarness.with(simulatorClock: lifecycle, configure: { $0.documentRetries = hour }) { h in
+            let old = try await JobPollerTests.submit(h, "old")
+            lifecycle.advance(by: .seconds(60))  // the old job ends
+            h.simulator.inject(.forbidden, for: .result, count: 1000)
+            let ended = try await h.request("GET", "/v1/transcriptions/\(old)")
+            #expect(Self.status(ended) == "SUCCEEDED")
+            #expect(Self.downloads(h) == 1, "its download failed: it waits an hour")
+            let open = try await JobPollerTests.submit(h, "open")  // newer, and open until the clock moves again
+            var poller = h.gateway.poller
+            poller.batch = 1
+            #expect(await poller.round() == [open], "the batch of one went to the open job, past the waiting one")
+        }
+    }
 }
