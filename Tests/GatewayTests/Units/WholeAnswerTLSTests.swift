@@ -58,6 +58,34 @@ import Testing
         }
     }
 
+    @Test func asyncHTTPClientsCallsSayWhyTheHandshakeFailedToo() async throws {
+        // Streams, uploads and result downloads go through async-http-client, with the system trust store.
+        let upstream = try await Self.tlsUpstream()
+        let endpoint = try DashScopeEndpoint(region: .beijing, baseURL: "https://localhost:\(upstream.port)")
+        // async-http-client's pool dials again after a failed handshake until the connect timeout, then reports the
+        // last error: each call below takes that long (1 s here, 5 s by default).
+        let transport = HTTPTransport(
+            endpoint: endpoint, apiKey: APIKey("sk-k"), timeouts: UpstreamTimeouts(connect: .seconds(1)),
+            wholeAnswers: .asyncHTTPClient)
+        let request = UpstreamRequest(method: "GET", path: "/api/v1/tasks/t1", query: [], headers: [], body: nil)
+        var reasons: [String] = []
+        do throws(TransportFailure) {
+            _ = try await transport.send(request)
+        } catch {
+            reasons.append(Self.reason(error))
+        }
+        do throws(TransportFailure) {
+            _ = try await transport.stream(request)
+        } catch {
+            reasons.append(Self.reason(error))
+        }
+        await transport.shutdown()
+        await upstream.shutdown()
+        #expect(reasons.count == 2)
+        #expect(reasons.allSatisfy { $0.contains("certificate is not trusted") }, "\(reasons)")
+        #expect(upstream.received.isEmpty)
+    }
+
     static func reason(_ failure: TransportFailure) -> String {
         if case .unreachable(let reason) = failure.error { return reason }
         return "\(failure.error)"
