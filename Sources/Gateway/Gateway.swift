@@ -40,9 +40,10 @@ public final class Gateway: Sendable {
         self.store = store
         let queries = TaskQueries(
             client: client, budget: QueryBudget(rate: configuration.pollRate), reuseWindow: configuration.taskAnswerReuse)
-        var jobs = JobKeeper(store: store, client: client, queries: queries, logger: logger)
+        var jobs = JobKeeper(
+            store: store, client: client, queries: queries, logger: logger,
+            documentRetries: DocumentRetries(schedule: configuration.documentRetries))
         jobs.defaultCallbackURL = configuration.webhooks.defaultURL
-        jobs.documentRetries = DocumentRetries(schedule: configuration.documentRetries)
         self.poller = JobPoller(keeper: jobs, logger: logger)
         self.deliverer = WebhookDeliverer(
             store: store, configuration: configuration.webhooks, logger: logger,

@@ -19,11 +19,8 @@ public struct DocumentRetrySchedule: Sendable, Equatable {
 
     /// The wait in milliseconds after `failures` failures in a row (at least one).
     func delayMilliseconds(afterFailures failures: Int) -> Int64 {
-        let base = max(1, Int64(base / .milliseconds(1)))
-        let cap = max(base, Int64(cap / .milliseconds(1)))
-        let doublings = min(max(failures, 1) - 1, 40)
-        let (delay, overflow) = base.multipliedReportingOverflow(by: Int64(1) << doublings)
-        return overflow ? cap : min(delay, cap)
+        let wait = min(cap, base * (1 << min(max(failures, 1) - 1, 20)))
+        return max(1, Int64(wait / .milliseconds(1)))
     }
 }
 
@@ -73,6 +70,6 @@ final class DocumentRetries: Sendable {
         _ = failing.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// The number of jobs remembered (for tests).
+    /// The number of jobs remembered (the poller reads this many rows past its batch).
     var count: Int { failing.withLock { $0.count } }
 }

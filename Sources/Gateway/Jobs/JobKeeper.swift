@@ -13,13 +13,13 @@ struct JobKeeper: Sendable {
     /// Task queries shared between concurrent callers, under the global query budget.
     let queries: TaskQueries
     let logger: Logger
+    /// The jobs whose documents failed to download lately, so a failing URL is not tried on every query.
+    let documentRetries: DocumentRetries
     /// Largest result document kept (as the transcript route's download limit).
     var maxDocumentBytes = 64 << 20
     /// The configured default webhook (`--webhook-url`), for submits that cannot name a callback themselves
     /// (DashScope-native and OpenAI async-job submits); validated at start.
     var defaultCallbackURL: String?
-    /// The jobs whose documents failed to download lately, so a failing URL is not tried on every query.
-    var documentRetries = DocumentRetries(schedule: DocumentRetrySchedule())
 
     /// A finished job the store can answer alone: its last upstream view, with every document kept.
     struct Kept: Sendable {
@@ -136,16 +136,9 @@ struct JobKeeper: Sendable {
                 ])
                 return job
             }
-            let saved = await logging("keep a result document of \(id)") { () async throws(JobStoreError) in
-                try await store.saveDocument(id, file: index, document)
-            }
-            guard saved != nil else { return job }
+            guard await keepDocument(id, file: index, document) else { return job }
         }
-        let marked = await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
-            try await store.markDocumentsKept(id)
-        }
-        job.documentsKept = marked != nil
-        documentRetries.succeeded(id)
+        job.documentsKept = await markDocumentsKept(id)
         return job
     }
 
@@ -158,19 +151,22 @@ struct JobKeeper: Sendable {
         }
     }
 
-    /// Keeps one result document downloaded elsewhere (the inliner); false when the store failed.
+    /// Keeps one result document (downloaded by `observe` or the inliner); false when the store failed.
     func keepDocument(_ id: String, file: Int, _ document: [UInt8]) async -> Bool {
         await logging("keep a result document of \(id)") { () async throws(JobStoreError) in
             try await store.saveDocument(id, file: file, document)
         } != nil
     }
 
-    /// Marks every result document of the job kept.
-    func markDocumentsKept(_ id: String) async {
+    /// Marks every result document of the job kept and forgets its failed downloads; false when the store failed.
+    @discardableResult
+    func markDocumentsKept(_ id: String) async -> Bool {
         let marked = await logging("mark the documents of \(id) kept") { () async throws(JobStoreError) in
             try await store.markDocumentsKept(id)
         }
-        if marked != nil { documentRetries.succeeded(id) }
+        guard marked != nil else { return false }
+        documentRetries.succeeded(id)
+        return true
     }
 
     /// A kept result document.

@@ -59,20 +59,24 @@ public final class SQLiteJobStore: JobStore {
 
     /// The job, or nil.
     public func job(_ taskID: String) async throws(JobStoreError) -> StoredJob? {
-        try await run { db throws(SQLiteError) in
-            try db.query("SELECT \(Self.columns) FROM jobs WHERE task_id = ?", [.text(taskID)]).first.map(Self.job)
-        }
+        try await run { db throws(SQLiteError) in try Self.job(taskID, in: db) }
     }
 
     /// The job and its webhook in one trip to the store's queue (the protocol's default takes two).
     public func jobWithWebhook(_ taskID: String) async throws(JobStoreError) -> StoredJob? {
         try await run { db throws(SQLiteError) in
-            guard var job = try db.query("SELECT \(Self.columns) FROM jobs WHERE task_id = ?", [.text(taskID)]).first.map(Self.job)
-            else { return nil }
-            job.webhook = try db.query("SELECT \(Self.webhookColumns) FROM webhooks WHERE task_id = ?", [.text(taskID)])
-                .first.map(Self.webhook)
+            guard var job = try Self.job(taskID, in: db) else { return nil }
+            job.webhook = try Self.webhook(taskID, in: db)
             return job
         }
+    }
+
+    private static func job(_ taskID: String, in db: SQLiteDatabase) throws(SQLiteError) -> StoredJob? {
+        try db.query("SELECT \(columns) FROM jobs WHERE task_id = ?", [.text(taskID)]).first.map(job)
+    }
+
+    private static func webhook(_ taskID: String, in db: SQLiteDatabase) throws(SQLiteError) -> StoredWebhook? {
+        try db.query("SELECT \(webhookColumns) FROM webhooks WHERE task_id = ?", [.text(taskID)]).first.map(webhook)
     }
 
     /// Keeps the latest status and view.
@@ -202,9 +206,7 @@ public final class SQLiteJobStore: JobStore {
 
     /// The job's webhook, or nil.
     public func webhook(_ taskID: String) async throws(JobStoreError) -> StoredWebhook? {
-        try await run { db throws(SQLiteError) in
-            try db.query("SELECT \(Self.webhookColumns) FROM webhooks WHERE task_id = ?", [.text(taskID)]).first.map(Self.webhook)
-        }
+        try await run { db throws(SQLiteError) in try Self.webhook(taskID, in: db) }
     }
 
     /// Makes the webhook due once (the `event_id IS NULL` condition makes a second trigger a no-op).
